@@ -1,0 +1,31 @@
+package io.servingmonitor.processor;
+
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * What shapes the topology: the metric resolutions (finest first), how often the registry looks
+ * for expired containers (wall-clock), and how long a metric window waits for late reports.
+ */
+public record ProcessorConfig(List<MetricResolution> resolutions, Duration expiryScanInterval, Duration metricGrace) {
+
+    public ProcessorConfig {
+        if (resolutions.isEmpty()) {
+            throw new IllegalArgumentException("at least one metric resolution is needed");
+        }
+        resolutions = resolutions.stream().sorted(Comparator.comparing(MetricResolution::window)).toList();
+        if (resolutions.stream().map(MetricResolution::window).distinct().count() != resolutions.size()) {
+            throw new IllegalArgumentException("two metric resolutions have the same window: " + resolutions);
+        }
+    }
+
+    /** 10 s windows kept 2 days and 5 min windows kept 90 days; expiry checked every second; 30 s grace. */
+    public static ProcessorConfig defaults() {
+        return new ProcessorConfig(
+                List.of(new MetricResolution(Duration.ofSeconds(10), Duration.ofDays(2)),
+                        new MetricResolution(Duration.ofMinutes(5), Duration.ofDays(90))),
+                Duration.ofSeconds(1),
+                Duration.ofSeconds(30));
+    }
+}

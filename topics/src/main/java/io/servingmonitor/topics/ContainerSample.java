@@ -1,0 +1,36 @@
+package io.servingmonitor.topics;
+
+import java.util.EnumMap;
+import java.util.Map;
+
+/** One container's metrics over one window: an accumulator per metric its reports carried. */
+public record ContainerSample(Map<MetricType, MetricAccumulator> metrics) {
+
+    public static final ContainerSample EMPTY = new ContainerSample(Map.of());
+
+    public ContainerSample {
+        metrics = metrics.isEmpty() ? Map.of() : Map.copyOf(metrics);
+    }
+
+    /** This sample with one more report added. */
+    public ContainerSample add(LoadReport report) {
+        EnumMap<MetricType, MetricAccumulator> next = copy();
+        for (MetricType type : MetricType.values()) {
+            type.valueIn(report).ifPresent(v -> next.merge(type, MetricAccumulator.of(v), MetricAccumulator::merge));
+        }
+        return new ContainerSample(next);
+    }
+
+    /** This sample merged with one of another window of the same container. */
+    public ContainerSample merge(ContainerSample other) {
+        EnumMap<MetricType, MetricAccumulator> next = copy();
+        other.metrics.forEach((type, acc) -> next.merge(type, acc, MetricAccumulator::merge));
+        return new ContainerSample(next);
+    }
+
+    private EnumMap<MetricType, MetricAccumulator> copy() {
+        EnumMap<MetricType, MetricAccumulator> map = new EnumMap<>(MetricType.class);
+        map.putAll(metrics);
+        return map;
+    }
+}
