@@ -11,6 +11,12 @@ import java.util.List;
 public record ProcessorConfig(List<MetricResolution> resolutions, Duration expiryScanInterval, Duration metricGrace) {
 
     public ProcessorConfig {
+        if (expiryScanInterval.isNegative() || expiryScanInterval.isZero()) {
+            throw new IllegalArgumentException("the expiry scan interval must be positive: " + expiryScanInterval);
+        }
+        if (metricGrace.isNegative()) {
+            throw new IllegalArgumentException("the metric grace must not be negative: " + metricGrace);
+        }
         if (resolutions.isEmpty()) {
             throw new IllegalArgumentException("at least one metric resolution is needed");
         }

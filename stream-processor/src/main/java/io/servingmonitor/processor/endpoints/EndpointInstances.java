@@ -1,5 +1,6 @@
 package io.servingmonitor.processor.endpoints;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import io.servingmonitor.topics.ContainerEntry;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -31,6 +32,7 @@ public record EndpointInstances(Map<String, ContainerEntry> containers) {
         return new EndpointInstances(next);
     }
 
+    @JsonIgnore
     public boolean isEmpty() {
         return containers.isEmpty();
     }

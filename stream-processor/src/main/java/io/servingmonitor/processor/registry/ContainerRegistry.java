@@ -1,17 +1,64 @@
 package io.servingmonitor.processor.registry;
 
+import io.servingmonitor.processor.ProcessorConfig;
+import io.servingmonitor.topics.ContainerEntry;
+import io.servingmonitor.topics.ContainerEvent;
+import io.servingmonitor.topics.ContainerKey;
+import io.servingmonitor.topics.Serdes;
+import io.servingmonitor.topics.Topics;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
+
 /**
  * The live registry of containers, keyed by company + container id, with wall-clock expiry.
- * (Placeholder holding the store names; the topology part is added by the registry feature.)
+ *
+ * <p>Adds to the topology the {@link ContainerRegistryProcessor} over the container events, its
+ * two stores, and the sink of every change to {@link Topics#CONTAINER_STATE} (a tombstone when a
+ * container unregisters or expires). Returns the stream of {@link RegistryChange}s for the
+ * features that follow the registry.
+ *
+ * <p>Readers of {@link #STORE} must filter with {@link ContainerEntry#isLiveAt(long)} at their own
+ * "now": an entry may outlive its expiry by up to one scan interval before the punctuator removes it.
  */
 public final class ContainerRegistry {
 
     /** {@code KeyValueStore<ContainerKey, ContainerEntry>}: every registered container, possibly past expiry until the punctuator runs. */
     public static final String STORE = "container-registry";
 
-    /** Index of registry keys by expiry time, so expiry reads only what is due. */
+    /** Index of registry keys by expiry time, so expiry reads only what is due: {@code KeyValueStore<ExpiryIndexKey, byte[]>}. */
     public static final String EXPIRY_INDEX_STORE = "container-expiry-index";
 
+    /** The processor applying events to the registry and expiring silent containers. */
+    public static final String PROCESSOR = "container-registry-update";
+
+    /** The node turning a change into the new entry (null when gone) for {@link Topics#CONTAINER_STATE}. */
+    public static final String STATE_VALUES = "container-state-values";
+
+    /** The sink to {@link Topics#CONTAINER_STATE}. */
+    public static final String STATE_SINK = "container-state-sink";
+
     private ContainerRegistry() {
+    }
+
+    /** Adds the registry over {@code events}; returns its changes. */
+    public static KStream<ContainerKey, RegistryChange> addTo(KStream<ContainerKey, ContainerEvent> events, ProcessorConfig config) {
+        KStream<ContainerKey, RegistryChange> changes = events.process(
+                new ContainerRegistryProcessor.Supplier(config.expiryScanInterval()), Named.as(PROCESSOR));
+        changes.mapValues(RegistryChange::after, Named.as(STATE_VALUES))
+                .to(Topics.CONTAINER_STATE, Produced.with(Serdes.containerKey(), Serdes.containerEntry()).withName(STATE_SINK));
+        return changes;
+    }
+
+    static StoreBuilder<KeyValueStore<ContainerKey, ContainerEntry>> registryStore() {
+        return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE), Serdes.containerKey(), Serdes.containerEntry());
+    }
+
+    static StoreBuilder<KeyValueStore<ExpiryIndexKey, byte[]>> expiryIndexStore() {
+        return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(EXPIRY_INDEX_STORE),
+                new ExpiryIndexKeySerde(), org.apache.kafka.common.serialization.Serdes.ByteArray());
     }
 }

@@ -1,0 +1,41 @@
+package io.servingmonitor.processor;
+
+import io.servingmonitor.processor.endpoints.EndpointView;
+import io.servingmonitor.processor.metrics.MetricWindows;
+import io.servingmonitor.processor.registry.ContainerRegistry;
+import io.servingmonitor.processor.registry.RegistryChange;
+import io.servingmonitor.topics.ContainerEvent;
+import io.servingmonitor.topics.ContainerKey;
+import io.servingmonitor.topics.Serdes;
+import io.servingmonitor.topics.Topics;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.KStream;
+
+/**
+ * The whole stream processor as a pure function of its configuration: reads
+ * {@link Topics#CONTAINER_EVENTS} once and hands it to the three features, the
+ * {@link ContainerRegistry registry} (whose changes feed the {@link EndpointView endpoint view})
+ * and the {@link MetricWindows metric windows}. No lifecycle here: see {@link StreamsRunner}.
+ */
+public final class ServingTopology {
+
+    /** The source node reading {@link Topics#CONTAINER_EVENTS}. */
+    public static final String EVENTS_SOURCE = "container-events-source";
+
+    private ServingTopology() {
+    }
+
+    public static Topology build(ProcessorConfig config) {
+        StreamsBuilder builder = new StreamsBuilder();
+        KStream<ContainerKey, ContainerEvent> events = builder.stream(Topics.CONTAINER_EVENTS,
+                Consumed.with(Serdes.containerKey(), Serdes.containerEvent())
+                        .withTimestampExtractor(new EventTimeExtractor())
+                        .withName(EVENTS_SOURCE));
+        KStream<ContainerKey, RegistryChange> changes = ContainerRegistry.addTo(events, config);
+        EndpointView.addTo(changes);
+        MetricWindows.addTo(events, config);
+        return builder.build();
+    }
+}

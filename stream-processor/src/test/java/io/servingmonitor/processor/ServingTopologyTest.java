@@ -1,0 +1,80 @@
+package io.servingmonitor.processor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.servingmonitor.processor.endpoints.EndpointView;
+import io.servingmonitor.processor.metrics.MetricWindows;
+import io.servingmonitor.processor.registry.ContainerRegistry;
+import io.servingmonitor.topics.Topics;
+import java.util.HashSet;
+import java.util.Set;
+import org.apache.kafka.streams.TopologyDescription;
+import org.junit.jupiter.api.Test;
+
+class ServingTopologyTest {
+
+    private final TopologyDescription description = ServingTopology.build(ProcessorConfig.defaults()).describe();
+
+    @Test
+    void noNodeHasAGeneratedName() {
+        String text = description.toString();
+
+        assertThat(text).doesNotContain("KSTREAM-").doesNotContain("KTABLE-");
+        assertThat(nodeNames()).contains(
+                ServingTopology.EVENTS_SOURCE, ContainerRegistry.PROCESSOR, ContainerRegistry.STATE_SINK,
+                EndpointView.MEMBERSHIPS, EndpointView.PROCESSOR, EndpointView.STATS_SINK,
+                MetricWindows.REPORTS_WITH_URL, MetricWindows.SAMPLES,
+                "endpoint-metrics-10s" + MetricWindows.AGGREGATE_SUFFIX, "endpoint-metrics-300s" + MetricWindows.SINK_SUFFIX);
+    }
+
+    @Test
+    void storesAreTheNamedRegistryEndpointAndMetricStores() {
+        Set<String> stores = new HashSet<>();
+        description.subtopologies().forEach(sub -> sub.nodes().forEach(node -> {
+            if (node instanceof TopologyDescription.Processor processor) {
+                stores.addAll(processor.stores());
+            }
+        }));
+
+        assertThat(stores).containsExactlyInAnyOrder(
+                ContainerRegistry.STORE, ContainerRegistry.EXPIRY_INDEX_STORE, EndpointView.STORE,
+                "endpoint-metrics-10s", "endpoint-metrics-300s",
+                "endpoint-metrics-10s" + MetricWindows.SUPPRESS_SUFFIX + "-store",
+                "endpoint-metrics-300s" + MetricWindows.SUPPRESS_SUFFIX + "-store");
+    }
+
+    @Test
+    void endpointViewAndMetricsAreRepartitionedByEndpointThroughNamedTopics() {
+        Set<String> topics = topicNames();
+
+        assertThat(topics).contains(
+                EndpointView.REPARTITION + "-repartition",
+                MetricWindows.REPARTITION + "-repartition",
+                Topics.CONTAINER_EVENTS, Topics.CONTAINER_STATE, Topics.ENDPOINT_STATS, Topics.METRIC_WINDOWS);
+        assertThat(topics).allMatch(t -> !t.startsWith("KSTREAM") && !t.startsWith("KTABLE"));
+    }
+
+    @Test
+    void registryEndpointViewAndMetricsAreSeparateSubtopologies() {
+        // Source and registry; endpoint view after its repartition; metric windows after theirs.
+        assertThat(description.subtopologies()).hasSize(3);
+    }
+
+    private Set<String> nodeNames() {
+        Set<String> names = new HashSet<>();
+        description.subtopologies().forEach(sub -> sub.nodes().forEach(node -> names.add(node.name())));
+        return names;
+    }
+
+    private Set<String> topicNames() {
+        Set<String> topics = new HashSet<>();
+        description.subtopologies().forEach(sub -> sub.nodes().forEach(node -> {
+            if (node instanceof TopologyDescription.Source source) {
+                topics.addAll(source.topicSet());
+            } else if (node instanceof TopologyDescription.Sink sink) {
+                topics.add(sink.topic());
+            }
+        }));
+        return topics;
+    }
+}

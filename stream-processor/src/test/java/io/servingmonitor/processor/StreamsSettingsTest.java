@@ -1,0 +1,42 @@
+package io.servingmonitor.processor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.util.Properties;
+import org.apache.kafka.streams.StreamsConfig;
+import org.junit.jupiter.api.Test;
+
+class StreamsSettingsTest {
+
+    private final StreamsSettings settings = new StreamsSettings("serving-monitor", "broker-1:9092,broker-2:9092",
+            Path.of("/var/lib/serving-monitor"), "query-1.internal", 8081, 1);
+
+    @Test
+    void propertiesCarryExactlyOnceStateDirApplicationServerAndStandbys() {
+        Properties props = settings.toProperties();
+
+        assertThat(props.get(StreamsConfig.APPLICATION_ID_CONFIG)).isEqualTo("serving-monitor");
+        assertThat(props.get(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG)).isEqualTo("broker-1:9092,broker-2:9092");
+        assertThat(props.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG)).isEqualTo(StreamsConfig.EXACTLY_ONCE_V2);
+        assertThat(props.get(StreamsConfig.STATE_DIR_CONFIG)).isEqualTo(Path.of("/var/lib/serving-monitor").toString());
+        assertThat(props.get(StreamsConfig.APPLICATION_SERVER_CONFIG)).isEqualTo("query-1.internal:8081");
+        assertThat(props.get(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG)).isEqualTo(1);
+    }
+
+    @Test
+    void propertiesAreAcceptedByStreamsConfig() {
+        StreamsConfig config = new StreamsConfig(settings.toProperties());
+
+        assertThat(config.getString(StreamsConfig.PROCESSING_GUARANTEE_CONFIG)).isEqualTo(StreamsConfig.EXACTLY_ONCE_V2);
+        assertThat(config.getInt(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG)).isEqualTo(1);
+    }
+
+    @Test
+    void portOutOfRangeIsRejected() {
+        assertThatThrownBy(() -> new StreamsSettings("a", "b:1", Path.of("s"), "h", 0, 0))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("port");
+    }
+}

@@ -1,0 +1,170 @@
+package io.servingmonitor.processor.endpoints;
+
+import static io.servingmonitor.processor.Events.URL_A;
+import static io.servingmonitor.processor.Events.URL_B;
+import static io.servingmonitor.processor.Events.at;
+import static io.servingmonitor.processor.Events.endpoint;
+import static io.servingmonitor.processor.Events.load;
+import static io.servingmonitor.processor.Events.register;
+import static io.servingmonitor.processor.Events.report;
+import static io.servingmonitor.processor.Events.seconds;
+import static io.servingmonitor.processor.Events.unregister;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.servingmonitor.processor.TopologyFixture;
+import io.servingmonitor.topics.EndpointKey;
+import io.servingmonitor.topics.EndpointStats;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.streams.KeyValue;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class EndpointViewTest {
+
+    @TempDir
+    Path stateDir;
+
+    private TopologyFixture fixture;
+
+    @BeforeEach
+    void start() {
+        fixture = TopologyFixture.withDefaults(stateDir);
+    }
+
+    @AfterEach
+    void stop() {
+        fixture.close();
+    }
+
+    @Test
+    void registeredContainerWithUrlIsAnInstanceOfItsEndpoint() {
+        fixture.send(register("c1", URL_A, at(0)));
+
+        assertThat(instanceIds(URL_A)).containsExactly("c1");
+        EndpointStats row = fixture.endpointStats.readKeyValuesToMap().get(endpoint(URL_A));
+        assertThat(row.instances()).isEqualTo(1);
+        assertThat(row.url()).isEqualTo(URL_A);
+        assertThat(row.lastUpdate()).isEqualTo("2025-03-01T12:00:00Z");
+    }
+
+    @Test
+    void twoContainersOnOneUrlMakeOneRowWithTheirFiguresCombined() {
+        fixture.send(report("c1", URL_A, at(10), load(100, 10, 2.0, 100)),
+                report("c2", URL_A, at(20), load(300, 5, 3.25, 201)));
+
+        assertThat(fixture.endpointStats.readKeyValuesToMap()).containsExactly(Map.entry(endpoint(URL_A),
+                new EndpointStats("endpoint-1", "model-1", URL_A, 2, 300, 15, 2.63, 151, "2025-03-01T12:00:20Z")));
+    }
+
+    @Test
+    void loadingContainerBelongsToNoEndpoint() {
+        fixture.send(register("c1", null, at(0)));
+
+        assertThat(fixture.endpointInstances().approximateNumEntries()).isZero();
+        assertThat(fixture.endpointStats.isEmpty()).isTrue();
+    }
+
+    @Test
+    void loadingContainerJoinsTheEndpointOfItsFirstUrl() {
+        fixture.send(register("c1", null, at(0)), report("c1", URL_A, at(30)));
+
+        assertThat(instanceIds(URL_A)).containsExactly("c1");
+        assertThat(fixture.endpointStats.readKeyValuesToList()).extracting(kv -> kv.key).containsExactly(endpoint(URL_A));
+    }
+
+    @Test
+    void containerMovingFromUrlAToUrlBLeavesAAndJoinsB() {
+        fixture.send(register("c1", URL_A, at(0)), register("c2", URL_A, at(0)));
+        fixture.endpointStats.readRecordsToList();
+
+        fixture.send(report("c1", URL_B, at(30)));
+
+        assertThat(instanceIds(URL_A)).containsExactly("c2");
+        assertThat(instanceIds(URL_B)).containsExactly("c1");
+        Map<EndpointKey, EndpointStats> rows = fixture.endpointStats.readKeyValuesToMap();
+        assertThat(rows.get(endpoint(URL_A)).instances()).isEqualTo(1);
+        assertThat(rows.get(endpoint(URL_B)).instances()).isEqualTo(1);
+    }
+
+    @Test
+    void lastContainerMovingAwayLeavesATombstoneForItsOldUrl() {
+        fixture.send(register("c1", URL_A, at(0)));
+        fixture.endpointStats.readRecordsToList();
+
+        fixture.send(report("c1", URL_B, at(30)));
+
+        assertThat(fixture.endpointInstances().get(endpoint(URL_A))).isNull();
+        List<KeyValue<EndpointKey, EndpointStats>> published = fixture.endpointStats.readKeyValuesToList();
+        assertThat(published).hasSize(2);
+        assertThat(published.get(0)).isEqualTo(KeyValue.pair(endpoint(URL_A), null));
+        assertThat(published.get(1).key).isEqualTo(endpoint(URL_B));
+    }
+
+    @Test
+    void containerGoingBackToLoadingLeavesItsEndpoint() {
+        fixture.send(register("c1", URL_A, at(0)), register("c1", null, at(10)));
+
+        assertThat(fixture.endpointInstances().get(endpoint(URL_A))).isNull();
+    }
+
+    @Test
+    void unregisteringOneOfTwoContainersLeavesARowWithOneInstance() {
+        fixture.send(register("c1", URL_A, at(0)), register("c2", URL_A, at(0)));
+        fixture.endpointStats.readRecordsToList();
+
+        fixture.send(unregister("c1", at(5)));
+
+        assertThat(instanceIds(URL_A)).containsExactly("c2");
+        assertThat(fixture.endpointStats.readKeyValuesToMap().get(endpoint(URL_A)).instances()).isEqualTo(1);
+    }
+
+    @Test
+    void unregisteringTheLastContainerPublishesAnEndpointTombstone() {
+        fixture.send(register("c1", URL_A, at(0)));
+        fixture.endpointStats.readRecordsToList();
+
+        fixture.send(unregister("c1", at(5)));
+
+        assertThat(fixture.endpointInstances().get(endpoint(URL_A))).isNull();
+        assertThat(fixture.endpointStats.readKeyValuesToList()).containsExactly(KeyValue.pair(endpoint(URL_A), null));
+    }
+
+    @Test
+    void expiredContainerIsGoneFromTheEndpointView() {
+        fixture.send(register("c1", URL_A, at(0), 60), register("c2", URL_A, at(0), 600));
+        fixture.endpointStats.readRecordsToList();
+
+        fixture.advanceWallClock(seconds(60));
+
+        assertThat(instanceIds(URL_A)).containsExactly("c2");
+        assertThat(fixture.endpointStats.readKeyValuesToMap().get(endpoint(URL_A)).instances()).isEqualTo(1);
+    }
+
+    @Test
+    void lastExpiredContainerLeavesAnEndpointTombstone() {
+        fixture.send(register("c1", URL_A, at(0), 60));
+        fixture.endpointStats.readRecordsToList();
+
+        fixture.advanceWallClock(seconds(60));
+
+        assertThat(fixture.endpointInstances().get(endpoint(URL_A))).isNull();
+        assertThat(fixture.endpointStats.readKeyValuesToList()).containsExactly(KeyValue.pair(endpoint(URL_A), null));
+    }
+
+    @Test
+    void sameUrlInTwoCompaniesIsTwoEndpoints() {
+        fixture.send(register("acme", "c1", URL_A, at(0), 60), register("globex", "c2", URL_A, at(0), 60));
+
+        assertThat(fixture.endpointInstances().get(new EndpointKey("acme", URL_A)).containers()).containsOnlyKeys("c1");
+        assertThat(fixture.endpointInstances().get(new EndpointKey("globex", URL_A)).containers()).containsOnlyKeys("c2");
+    }
+
+    private List<String> instanceIds(String url) {
+        EndpointInstances instances = fixture.endpointInstances().get(endpoint(url));
+        return instances == null ? List.of() : instances.containers().keySet().stream().sorted().toList();
+    }
+}
