@@ -1,0 +1,85 @@
+package io.servingmonitor.query;
+
+import io.servingmonitor.api.ActionDefinition;
+import io.servingmonitor.api.ActionRequest;
+import io.servingmonitor.api.ApiException;
+import io.servingmonitor.api.RequestBody;
+import io.servingmonitor.topics.MetricType;
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * The read actions of the {@code serving.*} API: validates each request once, then answers it
+ * from the state stores through {@link StoreReads} (off the request thread, retrying rebalances).
+ */
+public final class QueryActions {
+
+    static final String VERSION = "2.31";
+    /** Latest accepted date (seconds): year 9999; anything later is a client error, not a query. */
+    private static final double MAX_DATE_SEC = 253_402_300_799d;
+
+    private final ServingQueries queries;
+    private final StoreReads reads;
+
+    public QueryActions(ServingQueries queries, StoreReads reads) {
+        this.queries = queries;
+        this.reads = reads;
+    }
+
+    public List<ActionDefinition> definitions() {
+        return List.of(
+                new ActionDefinition("serving.get_endpoints", VERSION, this::getEndpoints),
+                new ActionDefinition("serving.get_loading_instances", VERSION, this::getLoadingInstances),
+                new ActionDefinition("serving.get_endpoint_details", VERSION, this::getEndpointDetails),
+                new ActionDefinition("serving.get_endpoint_metrics_history", VERSION, this::getMetricsHistory));
+    }
+
+    CompletionStage<EndpointsResponse> getEndpoints(ActionRequest request) {
+        return reads.run(() -> queries.endpoints(request.company()));
+    }
+
+    CompletionStage<LoadingInstancesResponse> getLoadingInstances(ActionRequest request) {
+        return reads.run(() -> queries.loadingInstances(request.company()));
+    }
+
+    CompletionStage<EndpointDetails> getEndpointDetails(ActionRequest request) {
+        RequestBody body = request.body();
+        body.checkRequired("endpoint_url");
+        String url = body.requiredString("endpoint_url");
+        return reads.run(() -> queries.endpointDetails(request.company(), url));
+    }
+
+    CompletionStage<MetricsHistoryResponse> getMetricsHistory(ActionRequest request) {
+        MetricsHistoryRequest history = parseHistoryRequest(request.body());
+        return reads.run(() -> queries.metricsHistory(request.company(), history));
+    }
+
+    static MetricsHistoryRequest parseHistoryRequest(RequestBody body) {
+        body.checkRequired("endpoint_url", "from_date", "to_date", "interval");
+        String url = body.requiredString("endpoint_url");
+        double from = date(body, "from_date");
+        double to = date(body, "to_date");
+        long interval = body.optionalLong("interval");
+        if (interval < 1) {
+            throw ApiException.validation("interval", "must be at least 1");
+        }
+        String metricName = body.optionalString("metric_type");
+        MetricType metric = metricName == null ? MetricType.REQUESTS : MetricType.fromApiName(metricName)
+                .orElseThrow(() -> ApiException.validation("metric_type",
+                        "must be one of " + String.join(", ", MetricType.apiNames())));
+        Boolean instanceCharts = body.optionalBoolean("instance_charts");
+        if (from >= to) {
+            throw ApiException.invalidFields("from_date must be earlier than to_date");
+        }
+        return new MetricsHistoryRequest(url, Math.round(from * 1000), Math.round(to * 1000), interval, metric,
+                instanceCharts == null || instanceCharts);
+    }
+
+    private static double date(RequestBody body, String field) {
+        double value = body.optionalDouble(field);
+        if (value < 0 || value > MAX_DATE_SEC) {
+            throw ApiException.validation(field, "must be seconds since the epoch between 0 and year 9999");
+        }
+        return value;
+    }
+}

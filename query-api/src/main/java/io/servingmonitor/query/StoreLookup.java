@@ -1,0 +1,24 @@
+package io.servingmonitor.query;
+
+import io.servingmonitor.processor.MetricResolution;
+import io.servingmonitor.processor.endpoints.EndpointInstances;
+import io.servingmonitor.topics.ContainerEntry;
+import io.servingmonitor.topics.ContainerKey;
+import io.servingmonitor.topics.EndpointKey;
+import io.servingmonitor.topics.WindowAggregate;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.apache.kafka.streams.state.ReadOnlyWindowStore;
+
+/**
+ * The read-only state stores of the topology that hold a given key on this instance. A running
+ * Kafka Streams instance provides them through interactive queries; a {@code TopologyTestDriver}
+ * provides them in tests.
+ */
+public interface StoreLookup {
+
+    ReadOnlyKeyValueStore<ContainerKey, ContainerEntry> registry();
+
+    ReadOnlyKeyValueStore<EndpointKey, EndpointInstances> endpoints();
+
+    ReadOnlyWindowStore<EndpointKey, WindowAggregate> metrics(MetricResolution resolution);
+}

@@ -1,0 +1,30 @@
+package io.servingmonitor.query;
+
+import io.servingmonitor.processor.MetricResolution;
+import io.servingmonitor.processor.TopologyFixture;
+import io.servingmonitor.processor.endpoints.EndpointInstances;
+import io.servingmonitor.topics.ContainerEntry;
+import io.servingmonitor.topics.ContainerKey;
+import io.servingmonitor.topics.EndpointKey;
+import io.servingmonitor.topics.WindowAggregate;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.apache.kafka.streams.state.ReadOnlyWindowStore;
+
+/** The stores of a {@link TopologyFixture}, seen as the query side sees a running instance's. */
+record FixtureStores(TopologyFixture fixture) implements StoreLookup {
+
+    @Override
+    public ReadOnlyKeyValueStore<ContainerKey, ContainerEntry> registry() {
+        return fixture.registry();
+    }
+
+    @Override
+    public ReadOnlyKeyValueStore<EndpointKey, EndpointInstances> endpoints() {
+        return fixture.endpointInstances();
+    }
+
+    @Override
+    public ReadOnlyWindowStore<EndpointKey, WindowAggregate> metrics(MetricResolution resolution) {
+        return fixture.metrics(resolution);
+    }
+}

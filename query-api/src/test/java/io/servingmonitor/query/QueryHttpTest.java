@@ -1,0 +1,202 @@
+package io.servingmonitor.query;
+
+import static io.servingmonitor.processor.Events.URL_A;
+import static io.servingmonitor.processor.Events.at;
+import static io.servingmonitor.processor.Events.load;
+import static io.servingmonitor.processor.Events.register;
+import static io.servingmonitor.processor.Events.report;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.javalin.Javalin;
+import io.servingmonitor.api.ApiConfig;
+import io.servingmonitor.api.Authenticator;
+import io.servingmonitor.api.Credentials;
+import io.servingmonitor.api.client.ServingClient;
+import io.servingmonitor.api.client.ServingClient.Reply;
+import io.servingmonitor.processor.Events;
+import io.servingmonitor.processor.ProcessorConfig;
+import io.servingmonitor.processor.TopologyFixture;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The read actions over HTTP, answered from the topology's stores (fed through a TopologyTestDriver). */
+class QueryHttpTest {
+
+    private static final String COMPANY_B = "globex";
+
+    @TempDir
+    Path stateDir;
+
+    private TopologyFixture topology;
+    private TestClock clock;
+    private ExecutorService executor;
+    private Javalin app;
+    private ServingClient acme;
+    private ServingClient globex;
+
+    @BeforeEach
+    void setUp() {
+        topology = TopologyFixture.withDefaults(stateDir);
+        clock = new TestClock(Events.T0);
+        executor = Executors.newFixedThreadPool(2);
+        ServingQueries queries = new ServingQueries(new FixtureStores(topology),
+                ProcessorConfig.defaults().resolutions(), QueryConfig.defaults(), clock);
+        ApiConfig config = ApiConfig.builder().tokenSecret("a-test-secret-of-enough-length-42").build();
+        Credentials credentials = Credentials.of(Events.COMPANY + ":ak:sk", COMPANY_B + ":bk:bs");
+        app = QueryApp.create(config, Authenticator.create(credentials, config, clock),
+                new QueryActions(queries, new StoreReads(executor, Duration.ofSeconds(2))), javalin -> { })
+                .start("127.0.0.1", 0);
+        String base = "http://127.0.0.1:" + app.port();
+        acme = new ServingClient(base).withBasic("ak", "sk");
+        globex = new ServingClient(base).withBasic("bk", "bs");
+    }
+
+    @AfterEach
+    void tearDown() {
+        app.stop();
+        executor.shutdownNow();
+        topology.close();
+    }
+
+    @Test
+    void getEndpointsAnswersTheRowsInTheEnvelope() {
+        topology.send(report("c1", URL_A, at(1), load(100, 1000, 10.0, 20)),
+                report("c2", URL_A, at(2), load(50, 500, 5.5, 31)));
+        clock.set(at(3));
+
+        Reply reply = acme.get("serving.get_endpoints", "{}");
+
+        assertThat(reply.status()).isEqualTo(200);
+        assertThat(reply.meta().path("endpoint").path("name").asText()).isEqualTo("serving.get_endpoints");
+        assertThat(reply.data().path("endpoints")).hasSize(1);
+        assertThat(reply.data().path("endpoints").get(0).toString()).isEqualTo(
+                "{\"endpoint\":\"endpoint-1\",\"model\":\"model-1\",\"url\":\"" + URL_A + "\",\"instances\":2,"
+                        + "\"uptime_sec\":100,\"requests\":1500,\"requests_min\":7.75,\"latency_ms\":26,"
+                        + "\"last_update\":\"2025-03-01T12:00:02Z\"}");
+    }
+
+    @Test
+    void webUiVersionedPathIsServed() {
+        Reply reply = acme.call("POST", "/v999.0/serving.get_endpoints", "{}");
+
+        assertThat(reply.status()).isEqualTo(200);
+        assertThat(reply.meta().path("endpoint").path("requested_version").asText()).isEqualTo("999.0");
+        assertThat(reply.meta().path("endpoint").path("actual_version").asText()).isEqualTo("2.31");
+    }
+
+    @Test
+    void loadingInstancesListEveryFieldIncludingANullUrl() {
+        topology.send(register("c9", null, at(0), 600));
+        clock.set(at(30));
+
+        Reply reply = acme.get("serving.get_loading_instances", null);
+
+        assertThat(reply.status()).isEqualTo(200);
+        assertThat(reply.data().path("instances").get(0).toString()).isEqualTo(
+                "{\"id\":\"c9\",\"endpoint\":\"endpoint-1\",\"url\":null,\"model\":\"model-1\","
+                        + "\"model_source\":\"s3://models/model-1\",\"model_version\":\"1\",\"preprocess_artifact\":null,"
+                        + "\"input_type\":\"json\",\"input_size\":\"128\",\"uptime_sec\":0,\"age_sec\":30,"
+                        + "\"last_update\":\"2025-03-01T12:00:00Z\"}");
+    }
+
+    @Test
+    void endpointDetailsWithoutUrlIsMissingField() {
+        Reply reply = acme.get("serving.get_endpoint_details", "{}");
+
+        assertThat(reply.status()).isEqualTo(400);
+        assertThat(reply.resultSubcode()).isEqualTo(11);
+        assertThat(reply.resultMsg()).contains("endpoint_url");
+    }
+
+    @Test
+    void endpointDetailsOfAnUrlWithoutInstancesIs1052() {
+        Reply reply = acme.get("serving.get_endpoint_details", "{\"endpoint_url\": \"nope\"}");
+
+        assertThat(reply.status()).isEqualTo(400);
+        assertThat(reply.resultSubcode()).isEqualTo(1052);
+    }
+
+    @Test
+    void metricsHistoryAnswersMillisecondDatesAndComputedInterval() {
+        topology.send(report("c1", URL_A, at(5), load(10, 100, 1, 10)));
+        clock.set(at(100));
+        long from = Events.T0.getEpochSecond();
+
+        Reply reply = acme.get("serving.get_endpoint_metrics_history", "{\"endpoint_url\": \"" + URL_A
+                + "\", \"from_date\": " + from + ", \"to_date\": " + (from + 80) + ", \"interval\": 1}");
+
+        assertThat(reply.status()).isEqualTo(200);
+        assertThat(reply.data().path("computed_interval").asLong()).isEqualTo(40);
+        assertThat(reply.data().path("total").toString()).isEqualTo(
+                "{\"title\":\"Number of Requests\",\"dates\":[" + from * 1000 + "],\"values\":[100.0]}");
+        assertThat(reply.data().path("instances").path("c1").path("title").asText()).isEqualTo("c1");
+    }
+
+    @Test
+    void metricsHistoryWithFromNotBeforeToIsInvalidFields() {
+        Reply reply = acme.get("serving.get_endpoint_metrics_history",
+                "{\"endpoint_url\": \"u\", \"from_date\": 100, \"to_date\": 100, \"interval\": 10}");
+
+        assertThat(reply.status()).isEqualTo(400);
+        assertThat(reply.resultSubcode()).isEqualTo(16);
+    }
+
+    @Test
+    void metricsHistoryWithUnknownMetricTypeIsValidationError() {
+        Reply reply = acme.get("serving.get_endpoint_metrics_history",
+                "{\"endpoint_url\": \"u\", \"from_date\": 1, \"to_date\": 100, \"interval\": 10, \"metric_type\": \"watts\"}");
+
+        assertThat(reply.status()).isEqualTo(400);
+        assertThat(reply.resultSubcode()).isEqualTo(12);
+        assertThat(reply.resultMsg()).contains("metric_type");
+    }
+
+    @Test
+    void metricsHistoryWithIntervalBelowOneIsValidationError() {
+        Reply reply = acme.get("serving.get_endpoint_metrics_history",
+                "{\"endpoint_url\": \"u\", \"from_date\": 1, \"to_date\": 100, \"interval\": 0}");
+
+        assertThat(reply.status()).isEqualTo(400);
+        assertThat(reply.resultSubcode()).isEqualTo(12);
+        assertThat(reply.resultMsg()).contains("interval");
+    }
+
+    @Test
+    void metricsHistoryWithMissingFieldsNamesThemAll() {
+        Reply reply = acme.get("serving.get_endpoint_metrics_history", "{\"endpoint_url\": \"u\"}");
+
+        assertThat(reply.status()).isEqualTo(400);
+        assertThat(reply.resultSubcode()).isEqualTo(11);
+        assertThat(reply.resultMsg()).contains("from_date", "to_date", "interval");
+    }
+
+    @Test
+    void readWithoutCredentialsIsUnauthorized() {
+        Reply reply = acme.call("GET", "/serving.get_endpoints", null, "{}");
+
+        assertThat(reply.status()).isEqualTo(401);
+        assertThat(reply.resultSubcode()).isEqualTo(20);
+    }
+
+    @Test
+    void anotherCompanySeesNoneOfTheFirstCompanysContainers() {
+        topology.send(report("c1", URL_A, at(1), load(1, 1, 1, 1)), register("c2", null, at(1), 600));
+        clock.set(at(5));
+        long from = Events.T0.getEpochSecond();
+
+        assertThat(globex.get("serving.get_endpoints", "{}").data().path("endpoints")).isEmpty();
+        assertThat(globex.get("serving.get_loading_instances", "{}").data().path("instances")).isEmpty();
+        assertThat(globex.get("serving.get_endpoint_details", "{\"endpoint_url\": \"" + URL_A + "\"}").resultSubcode())
+                .isEqualTo(1052);
+        assertThat(globex.get("serving.get_endpoint_metrics_history", "{\"endpoint_url\": \"" + URL_A
+                + "\", \"from_date\": " + from + ", \"to_date\": " + (from + 80) + ", \"interval\": 40}")
+                .data().path("total").path("values")).isEmpty();
+        assertThat(acme.get("serving.get_endpoints", "{}").data().path("endpoints")).hasSize(1);
+    }
+}

@@ -1,0 +1,147 @@
+package io.servingmonitor.query;
+
+import static io.servingmonitor.processor.Events.URL_A;
+import static io.servingmonitor.processor.Events.URL_B;
+import static io.servingmonitor.processor.Events.at;
+import static io.servingmonitor.processor.Events.load;
+import static io.servingmonitor.processor.Events.register;
+import static io.servingmonitor.processor.Events.report;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.servingmonitor.api.ApiException;
+import io.servingmonitor.processor.Events;
+import io.servingmonitor.processor.ProcessorConfig;
+import io.servingmonitor.processor.TopologyFixture;
+import io.servingmonitor.topics.EndpointStats;
+import io.servingmonitor.topics.LoadReport;
+import io.servingmonitor.topics.MachineStats;
+import io.servingmonitor.topics.MetricType;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ServingQueriesTest {
+
+    @TempDir
+    Path stateDir;
+
+    private TopologyFixture topology;
+    private TestClock clock;
+    private ServingQueries queries;
+
+    @BeforeEach
+    void setUp() {
+        topology = TopologyFixture.withDefaults(stateDir);
+        clock = new TestClock(Events.T0);
+        queries = new ServingQueries(new FixtureStores(topology), ProcessorConfig.defaults().resolutions(),
+                QueryConfig.defaults(), clock);
+    }
+
+    @AfterEach
+    void tearDown() {
+        topology.close();
+    }
+
+    @Test
+    void endpointRowSumsRequestsAndAveragesRatesOverLiveContainers() {
+        topology.send(
+                report("c1", URL_A, at(1), load(100, 1000, 10.0, 20)),
+                report("c2", URL_A, at(2), load(50, 500, 5.55, 31)));
+        clock.set(at(3));
+
+        List<EndpointStats> rows = queries.endpoints(Events.COMPANY).endpoints();
+
+        assertThat(rows).containsExactly(new EndpointStats("endpoint-1", "model-1", URL_A, 2, 100, 1500, 7.78, 26,
+                "2025-03-01T12:00:02Z"));
+    }
+
+    @Test
+    void expiredContainerIsHiddenBeforeTheExpiryPunctuatorRuns() {
+        topology.send(register("c1", URL_A, at(0), 10), register("c2", URL_A, at(0), 600));
+        clock.set(at(10));
+
+        assertThat(queries.endpoints(Events.COMPANY).endpoints()).singleElement()
+                .satisfies(row -> assertThat(row.instances()).isEqualTo(1));
+        assertThat(queries.endpointDetails(Events.COMPANY, URL_A).instances())
+                .extracting(InstanceDetails::id).containsExactly("c2");
+    }
+
+    @Test
+    void loadingContainerIsListedUntilItReportsAnUrl() {
+        topology.send(register("c1", null, at(0), 600));
+        clock.set(at(42));
+
+        assertThat(queries.loadingInstances(Events.COMPANY).instances()).containsExactly(new LoadingInstance(
+                "c1", "endpoint-1", null, "model-1", "s3://models/model-1", "1", null, "json", "128", 0, 42,
+                "2025-03-01T12:00:00Z"));
+        assertThat(queries.endpoints(Events.COMPANY).endpoints()).isEmpty();
+
+        topology.send(report("c1", URL_A, at(43)));
+        assertThat(queries.loadingInstances(Events.COMPANY).instances()).isEmpty();
+        assertThat(queries.endpoints(Events.COMPANY).endpoints()).extracting(EndpointStats::url).containsExactly(URL_A);
+    }
+
+    @Test
+    void endpointDetailsGivePerInstanceFiguresAndCounts() {
+        MachineStats stats = new MachineStats(List.of(10.0, 20.0, 30.0), List.of(50.0), 100.0, 200.0,
+                null, null, null, null, null, null, null, null, null, null);
+        topology.send(report("c1", URL_A, at(5), new LoadReport(77L, 9L, 1.234, 12L, stats)));
+        clock.set(at(6));
+
+        EndpointDetails details = queries.endpointDetails(Events.COMPANY, URL_A);
+
+        assertThat(details.url()).isEqualTo(URL_A);
+        assertThat(details.endpoint()).isEqualTo("endpoint-1");
+        assertThat(details.inputSize()).isEqualTo("128");
+        assertThat(details.uptimeSec()).isEqualTo(77);
+        assertThat(details.instances()).containsExactly(
+                new InstanceDetails("c1", 77, 9, 1.23, 12, "2025-03-01T12:00:05Z", List.of(), 3, 1));
+    }
+
+    @Test
+    void endpointWithoutLiveContainerAnswersNoInstances() {
+        assertThatThrownBy(() -> queries.endpointDetails(Events.COMPANY, URL_B))
+                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.subcode()).isEqualTo(1052));
+    }
+
+    @Test
+    void anotherCompanyNeverSeesTheContainersOfTheFirst() {
+        topology.send(
+                report("acme", "c1", URL_A, at(1), load(1, 1, 1, 1)),
+                register("acme", "c2", null, at(1), 600));
+        clock.set(at(20));
+        String other = "acme2";
+
+        assertThat(queries.endpoints(other).endpoints()).isEmpty();
+        assertThat(queries.loadingInstances(other).instances()).isEmpty();
+        assertThatThrownBy(() -> queries.endpointDetails(other, URL_A)).isInstanceOf(ApiException.class);
+        MetricsHistoryRequest history = new MetricsHistoryRequest(URL_A, Events.ms(at(0)), Events.ms(at(80)), 40,
+                MetricType.REQUESTS, true);
+        assertThat(queries.metricsHistory(other, history).total().values()).isEmpty();
+        assertThat(queries.metricsHistory("acme", history).total().values()).containsExactly(1.0);
+    }
+
+    @Test
+    void metricsHistoryIsReadFromTheWindowStoresWithMillisecondDates() {
+        topology.send(
+                report("c1", URL_A, at(1), load(10, 100, 1, 10)),
+                report("c1", URL_A, at(15), load(10, 160, 1, 20)),
+                report("c2", URL_A, at(45), load(10, 40, 1, 30)));
+        clock.set(at(200));
+        MetricsHistoryRequest request = new MetricsHistoryRequest(URL_A, Events.ms(at(0)), Events.ms(at(120)), 1,
+                MetricType.LATENCY_MS, true);
+
+        MetricsHistoryResponse response = queries.metricsHistory(Events.COMPANY, request);
+
+        long t0 = Events.ms(Events.T0);
+        assertThat(response.computedInterval()).isEqualTo(40);
+        assertThat(response.total().dates()).containsExactly(t0, t0 + 40_000, t0 + 80_000);
+        assertThat(response.total().values()).containsExactly(15.0, 30.0, 0.0);
+        assertThat(response.instances().get("c1").values()).containsExactly(15.0, 0.0, 0.0);
+        assertThat(response.instances().get("c2").values()).containsExactly(0.0, 30.0, 0.0);
+    }
+}
