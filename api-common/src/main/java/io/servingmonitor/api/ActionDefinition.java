@@ -1,0 +1,24 @@
+package io.servingmonitor.api;
+
+import java.util.Objects;
+
+/**
+ * An action of the API at one version: {@code name} is {@code service.action} (e.g.
+ * {@code serving.register_container}), {@code minVersion} the first API version that has it (e.g.
+ * "2.31"); a call at that version or above is served by it, a call below is 404.
+ */
+public record ActionDefinition(String name, String minVersion, ActionHandler handler) {
+
+    public ActionDefinition {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(handler, "handler");
+        if (!ActionPath.isActionName(name)) {
+            throw new IllegalArgumentException("not a service.action name: " + name);
+        }
+        ApiVersion.parse(minVersion);
+    }
+
+    public ApiVersion version() {
+        return ApiVersion.parse(minVersion);
+    }
+}

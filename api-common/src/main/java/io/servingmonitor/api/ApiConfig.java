@@ -1,0 +1,132 @@
+package io.servingmonitor.api;
+
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Settings of the HTTP layer both APIs share.
+ *
+ * @param bodyLimitBytes     largest accepted request body; a larger one is answered 413
+ * @param maxJsonDepth       deepest accepted JSON nesting; deeper is 400/12
+ * @param trustedProxies     peers whose {@code X-Forwarded-For} / {@code X-Real-IP} are believed:
+ *                           IP addresses or CIDR blocks ({@code 10.0.0.0/8})
+ * @param tokenSecret        HS256 secret of {@code auth.login} tokens, at least 32 bytes; every node
+ *                           of a deployment must share it
+ * @param tokenDefaultExpiry token lifetime when {@code auth.login} is not given {@code expiration_sec}
+ * @param tokenMaxExpiry     longest lifetime {@code auth.login} grants; more is 400/12
+ * @param serverVersion      reported in tokens as {@code server_version}
+ */
+public record ApiConfig(
+        long bodyLimitBytes,
+        int maxJsonDepth,
+        List<String> trustedProxies,
+        String tokenSecret,
+        Duration tokenDefaultExpiry,
+        Duration tokenMaxExpiry,
+        String serverVersion) {
+
+    /** The API version every action is served at, reported in tokens as {@code api_version}. */
+    public static final String API_VERSION = "2.31";
+    public static final long DEFAULT_BODY_LIMIT_BYTES = 1024 * 1024;
+    public static final int DEFAULT_MAX_JSON_DEPTH = 32;
+    public static final List<String> DEFAULT_TRUSTED_PROXIES = List.of("127.0.0.0/8", "::1");
+    public static final Duration DEFAULT_TOKEN_EXPIRY = Duration.ofDays(30);
+    public static final Duration MAX_TOKEN_EXPIRY = Duration.ofDays(365);
+    public static final String DEFAULT_SERVER_VERSION = "2.31.0";
+    private static final int MIN_SECRET_BYTES = 32;
+
+    public ApiConfig {
+        if (bodyLimitBytes < 1 || bodyLimitBytes > Integer.MAX_VALUE - 1) {
+            throw new IllegalArgumentException("bodyLimitBytes must be between 1 and " + (Integer.MAX_VALUE - 1));
+        }
+        if (maxJsonDepth < 1) {
+            throw new IllegalArgumentException("maxJsonDepth must be at least 1");
+        }
+        trustedProxies = List.copyOf(trustedProxies);
+        TrustedProxies.parse(trustedProxies);
+        Objects.requireNonNull(tokenSecret, "tokenSecret");
+        if (tokenSecret.getBytes(StandardCharsets.UTF_8).length < MIN_SECRET_BYTES) {
+            throw new IllegalArgumentException("the token secret must be at least " + MIN_SECRET_BYTES + " bytes long");
+        }
+        Objects.requireNonNull(tokenDefaultExpiry, "tokenDefaultExpiry");
+        Objects.requireNonNull(tokenMaxExpiry, "tokenMaxExpiry");
+        if (tokenDefaultExpiry.toSeconds() < 1 || tokenMaxExpiry.compareTo(tokenDefaultExpiry) < 0) {
+            throw new IllegalArgumentException("token expiry: need 1 s <= default <= max");
+        }
+        Objects.requireNonNull(serverVersion, "serverVersion");
+    }
+
+    /** A builder with the defaults: 1 MiB bodies, depth 32, loopback trusted, 30-day tokens, a random secret. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * A fresh random token secret. Fine for a single process; a deployment with several nodes must
+     * configure one shared secret instead, or tokens from one node are refused by the others.
+     */
+    public static String randomTokenSecret() {
+        byte[] bytes = new byte[32];
+        new SecureRandom().nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    /** Builds an {@link ApiConfig}; every setting starts at its default. */
+    public static final class Builder {
+        private long bodyLimitBytes = DEFAULT_BODY_LIMIT_BYTES;
+        private int maxJsonDepth = DEFAULT_MAX_JSON_DEPTH;
+        private List<String> trustedProxies = DEFAULT_TRUSTED_PROXIES;
+        private String tokenSecret;
+        private Duration tokenDefaultExpiry = DEFAULT_TOKEN_EXPIRY;
+        private Duration tokenMaxExpiry = MAX_TOKEN_EXPIRY;
+        private String serverVersion = DEFAULT_SERVER_VERSION;
+
+        private Builder() {
+        }
+
+        public Builder bodyLimitBytes(long value) {
+            bodyLimitBytes = value;
+            return this;
+        }
+
+        public Builder maxJsonDepth(int value) {
+            maxJsonDepth = value;
+            return this;
+        }
+
+        public Builder trustedProxies(List<String> value) {
+            trustedProxies = value;
+            return this;
+        }
+
+        public Builder tokenSecret(String value) {
+            tokenSecret = value;
+            return this;
+        }
+
+        public Builder tokenDefaultExpiry(Duration value) {
+            tokenDefaultExpiry = value;
+            return this;
+        }
+
+        public Builder tokenMaxExpiry(Duration value) {
+            tokenMaxExpiry = value;
+            return this;
+        }
+
+        public Builder serverVersion(String value) {
+            serverVersion = value;
+            return this;
+        }
+
+        public ApiConfig build() {
+            return new ApiConfig(bodyLimitBytes, maxJsonDepth, trustedProxies,
+                    tokenSecret == null ? randomTokenSecret() : tokenSecret,
+                    tokenDefaultExpiry, tokenMaxExpiry, serverVersion);
+        }
+    }
+}

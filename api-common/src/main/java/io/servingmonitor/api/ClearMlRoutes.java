@@ -1,0 +1,286 @@
+package io.servingmonitor.api;
+
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.Context;
+import io.javalin.http.Handler;
+import io.javalin.http.HttpResponseException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Serves ClearML actions over HTTP: for every action {@code service.action} it answers GET and POST
+ * on {@code /service.action} and {@code /v<major>.<minor>/service.action}, plus {@code auth.login}.
+ *
+ * <p>A call goes: find the action at the asked version (the newest one not above it; 404/0 when
+ * none) -> authenticate -> read the body (size and depth limits; a GET without body takes its
+ * fields from the query string) -> run the handler -> answer its result in the envelope once its
+ * stage completes, without holding a request thread. Every error, including Javalin's own
+ * 404/405/413, leaves as an envelope with the HTTP status equal to {@code result_code}; anything
+ * that is not an {@link ApiException} is logged here and answered 500/0 with a generic message.
+ *
+ * <p>Install it once per Javalin with all the actions that Javalin serves: the actions of one API
+ * for a scaled deployment, or of both for the single process.
+ */
+public final class ClearMlRoutes {
+
+    /** The login action; always installed. */
+    public static final String AUTH_LOGIN = "auth.login";
+    /** Served at any version: clients ask for a token before they know the server's version. */
+    public static final String AUTH_LOGIN_VERSION = "1.0";
+
+    private static final Logger LOG = LoggerFactory.getLogger(ClearMlRoutes.class);
+    private static final String VERSION_PARAM = "version";
+    private static final String ID_ATTRIBUTE = "clearml.id";
+    private static final String ENDPOINT_ATTRIBUTE = "clearml.endpoint";
+    private static final String ANSWERED_ATTRIBUTE = "clearml.answered";
+    /** Statuses Javalin may set by itself (no route, wrong method, body too large, timeouts). */
+    private static final int[] FRAMEWORK_STATUSES = {400, 404, 405, 408, 413, 414, 415, 500, 503};
+
+    private final ApiConfig config;
+    private final Authenticator authenticator;
+    private final Clock clock;
+    private final TrustedProxies trustedProxies;
+    private final JsonBodyParser bodyParser;
+    /** Per action name, its versions, newest first. */
+    private final Map<String, List<ActionDefinition>> actions;
+
+    public ClearMlRoutes(ApiConfig config, Authenticator authenticator, Collection<ActionDefinition> actions, Clock clock) {
+        this.config = config;
+        this.authenticator = authenticator;
+        this.clock = clock;
+        this.trustedProxies = TrustedProxies.parse(config.trustedProxies());
+        this.bodyParser = new JsonBodyParser(config.maxJsonDepth());
+        this.actions = byName(actions);
+    }
+
+    private static Map<String, List<ActionDefinition>> byName(Collection<ActionDefinition> definitions) {
+        Map<String, List<ActionDefinition>> byName = new LinkedHashMap<>();
+        for (ActionDefinition definition : definitions) {
+            if (definition.name().equals(AUTH_LOGIN)) {
+                throw new IllegalArgumentException(AUTH_LOGIN + " is built in");
+            }
+            List<ActionDefinition> versions = byName.computeIfAbsent(definition.name(), name -> new ArrayList<>());
+            if (versions.stream().anyMatch(known -> known.version().equals(definition.version()))) {
+                throw new IllegalArgumentException("action defined twice: " + definition.name() + " " + definition.minVersion());
+            }
+            versions.add(definition);
+        }
+        byName.values().forEach(versions -> versions.sort(Comparator.comparing(ActionDefinition::version).reversed()));
+        byName.replaceAll((name, versions) -> List.copyOf(versions));
+        return Map.copyOf(byName);
+    }
+
+    /** Adds the action routes, {@code auth.login}, the exception mapper and the error envelopes to {@code javalin}. */
+    public void install(JavalinConfig javalin) {
+        javalin.http.maxRequestSize = config.bodyLimitBytes();
+        for (String name : actions.keySet()) {
+            route(javalin, name, ctx -> serve(ctx, name));
+        }
+        route(javalin, AUTH_LOGIN, this::login);
+        javalin.routes.exception(Exception.class, (error, ctx) -> answerError(ctx, error));
+        for (int status : FRAMEWORK_STATUSES) {
+            javalin.routes.error(status, this::answerFrameworkError);
+        }
+    }
+
+    private static void route(JavalinConfig javalin, String name, Handler handler) {
+        javalin.routes.get("/" + name, handler);
+        javalin.routes.post("/" + name, handler);
+        javalin.routes.get("/v{" + VERSION_PARAM + "}/" + name, handler);
+        javalin.routes.post("/v{" + VERSION_PARAM + "}/" + name, handler);
+    }
+
+    private void serve(Context ctx, String name) {
+        begin(ctx, name);
+        ActionDefinition action = resolve(ctx, name);
+        Envelope.Endpoint endpoint = servedBy(ctx, name, action.minVersion());
+        Identity caller = authenticator.authenticate(ctx.header("Authorization"));
+        RequestBody body = readBody(ctx);
+        ActionRequest request = new ActionRequest(caller.company(), body, callerIp(ctx), clock.millis());
+        CompletionStage<?> result = action.handler().handle(request);
+        if (result == null) {
+            throw new IllegalStateException("handler of " + name + " returned no stage");
+        }
+        ctx.future(() -> result
+                .handle((value, error) -> {
+                    if (error == null) {
+                        answer(ctx, endpoint, value);
+                    } else {
+                        answerError(ctx, error);
+                    }
+                    return null;
+                })
+                .toCompletableFuture());
+    }
+
+    private void login(Context ctx) {
+        begin(ctx, AUTH_LOGIN);
+        ApiVersion asked = askedVersion(ctx, AUTH_LOGIN);
+        if (asked != null && asked.compareTo(ApiVersion.parse(AUTH_LOGIN_VERSION)) < 0) {
+            throw ApiException.unknownAction(ctx.path());
+        }
+        Envelope.Endpoint endpoint = servedBy(ctx, AUTH_LOGIN, AUTH_LOGIN_VERSION);
+        Identity caller = authenticator.authenticateBasic(ctx.header("Authorization"));
+        RequestBody body = readBody(ctx);
+        Long seconds = body.requireBetween("expiration_sec", body.optionalLong("expiration_sec"),
+                1, config.tokenMaxExpiry().toSeconds());
+        Duration validity = seconds == null ? config.tokenDefaultExpiry() : Duration.ofSeconds(seconds);
+        answer(ctx, endpoint, Map.of("token", authenticator.issueToken(caller, validity)));
+    }
+
+    private void begin(Context ctx, String name) {
+        ctx.attribute(ID_ATTRIBUTE, Envelope.newId());
+        ctx.attribute(ENDPOINT_ATTRIBUTE, new Envelope.Endpoint(name, ctx.pathParamMap().get(VERSION_PARAM), null));
+    }
+
+    /** The action that serves the asked version: the newest one not above it. */
+    private ActionDefinition resolve(Context ctx, String name) {
+        ApiVersion asked = askedVersion(ctx, name);
+        for (ActionDefinition candidate : actions.get(name)) {
+            if (asked == null || candidate.version().compareTo(asked) <= 0) {
+                return candidate;
+            }
+        }
+        throw ApiException.unknownAction(ctx.path());
+    }
+
+    private static ApiVersion askedVersion(Context ctx, String name) {
+        String text = ctx.pathParamMap().get(VERSION_PARAM);
+        if (text == null) {
+            return null;
+        }
+        ApiVersion version = ApiVersion.tryParse(text);
+        if (version == null) {
+            throw ApiException.unknownAction(ctx.path());
+        }
+        return version;
+    }
+
+    private static Envelope.Endpoint servedBy(Context ctx, String name, String actualVersion) {
+        String asked = ctx.pathParamMap().get(VERSION_PARAM);
+        Envelope.Endpoint endpoint = new Envelope.Endpoint(name, asked == null ? actualVersion : asked, actualVersion);
+        ctx.attribute(ENDPOINT_ATTRIBUTE, endpoint);
+        return endpoint;
+    }
+
+    /**
+     * The call's fields. The body is read here, bounded by the limit whatever Content-Length says
+     * (a chunked body has none); an empty one means the query string's fields, or {@code {}}.
+     */
+    private RequestBody readBody(Context ctx) {
+        long limit = config.bodyLimitBytes();
+        if (ctx.req().getContentLengthLong() > limit) {
+            throw ApiException.payloadTooLarge(limit);
+        }
+        byte[] bytes;
+        try (InputStream in = ctx.req().getInputStream()) {
+            bytes = in.readNBytes((int) limit + 1);
+        } catch (IOException e) {
+            throw ApiException.malformedRequest("request body could not be read");
+        }
+        if (bytes.length > limit) {
+            throw ApiException.payloadTooLarge(limit);
+        }
+        if (JsonBodyParser.isBlank(bytes)) {
+            Map<String, List<String>> query = ctx.queryParamMap();
+            return query.isEmpty() ? RequestBody.empty() : RequestBody.fromQueryString(query);
+        }
+        return bodyParser.parse(bytes);
+    }
+
+    private String callerIp(Context ctx) {
+        return trustedProxies.callerIp(ctx.req().getRemoteAddr(), ctx.header("X-Forwarded-For"), ctx.header("X-Real-IP"));
+    }
+
+    private void answer(Context ctx, Envelope.Endpoint endpoint, Object data) {
+        byte[] envelope;
+        try {
+            envelope = Envelope.success(id(ctx), endpoint, data);
+        } catch (RuntimeException e) {
+            answerError(ctx, e);
+            return;
+        }
+        write(ctx, 200, envelope);
+    }
+
+    private void answerError(Context ctx, Throwable thrown) {
+        Throwable error = unwrap(thrown);
+        ApiException apiError;
+        if (error instanceof ApiException known) {
+            apiError = known;
+        } else if (error instanceof HttpResponseException http && http.getStatus() < 500) {
+            apiError = fromFramework(http.getStatus());
+        } else {
+            LOG.error("{} failed (id={})", endpointName(ctx), id(ctx), error);
+            apiError = ApiException.internal();
+        }
+        write(ctx, apiError.httpCode(), Envelope.error(id(ctx), ctx.attribute(ENDPOINT_ATTRIBUTE), apiError));
+    }
+
+    /** Javalin answered by itself (no such route, wrong method...): put its status into an envelope. */
+    private void answerFrameworkError(Context ctx) {
+        if (Boolean.TRUE.equals(ctx.attribute(ANSWERED_ATTRIBUTE))) {
+            return;
+        }
+        if (ctx.attribute(ENDPOINT_ATTRIBUTE) == null) {
+            ActionPath path = ActionPath.parse(ctx.path());
+            ctx.attribute(ENDPOINT_ATTRIBUTE, path == null
+                    ? new Envelope.Endpoint(ApiException.echo(ctx.path()), null, null)
+                    : new Envelope.Endpoint(path.name(), path.requestedVersion(), null));
+        }
+        int status = ctx.statusCode();
+        ApiException error = status == 404 || status == 405 ? ApiException.unknownAction(ctx.path()) : fromFramework(status);
+        write(ctx, error.httpCode(), Envelope.error(id(ctx), ctx.attribute(ENDPOINT_ATTRIBUTE), error));
+    }
+
+    private ApiException fromFramework(int status) {
+        return switch (status) {
+            case 404, 405 -> new ApiException(404, 0, "Unknown action or version");
+            case 413 -> ApiException.payloadTooLarge(config.bodyLimitBytes());
+            case 408, 503 -> ApiException.unavailable("Request timed out");
+            case 500 -> ApiException.internal();
+            default -> new ApiException(status, 0, "Bad request");
+        };
+    }
+
+    private static void write(Context ctx, int status, byte[] envelope) {
+        ctx.attribute(ANSWERED_ATTRIBUTE, true);
+        ctx.status(status).contentType("application/json").result(envelope);
+    }
+
+    private static String id(Context ctx) {
+        String id = ctx.attribute(ID_ATTRIBUTE);
+        if (id == null) {
+            id = Envelope.newId();
+            ctx.attribute(ID_ATTRIBUTE, id);
+        }
+        return id;
+    }
+
+    private static String endpointName(Context ctx) {
+        Envelope.Endpoint endpoint = ctx.attribute(ENDPOINT_ATTRIBUTE);
+        return endpoint == null ? ctx.path() : endpoint.name();
+    }
+
+    private static Throwable unwrap(Throwable error) {
+        Throwable current = error;
+        while ((current instanceof CompletionException || current instanceof ExecutionException)
+                && current.getCause() != null) {
+            current = current.getCause();
+        }
+        return current;
+    }
+}

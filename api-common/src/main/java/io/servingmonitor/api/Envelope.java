@@ -1,0 +1,77 @@
+package io.servingmonitor.api;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.servingmonitor.topics.Json;
+import java.io.UncheckedIOException;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * The ClearML answer wrapper: {@code {"meta": {id, trx, endpoint, result_code, result_subcode,
+ * result_msg, error_stack, error_data}, "data": {...}}}. The HTTP status always equals
+ * {@code result_code}; {@code error_stack} is always null (no stack trace ever leaves the server).
+ */
+public final class Envelope {
+
+    private static final ObjectMapper MAPPER = Json.mapper();
+
+    private Envelope() {
+    }
+
+    /**
+     * What {@code meta.endpoint} reports.
+     *
+     * @param name             the action asked for
+     * @param requestedVersion the version asked for (or the served one when the path had none); may be null
+     * @param actualVersion    the version that served the call; null when none did
+     */
+    public record Endpoint(String name, String requestedVersion, String actualVersion) {
+    }
+
+    /** A fresh call id ({@code meta.id} and {@code trx}): 32 hex digits, as ClearML's. */
+    public static String newId() {
+        return UUID.randomUUID().toString().replace("-", "");
+    }
+
+    /** A success envelope with {@code data} serialized by the shared mapping. */
+    public static byte[] success(String id, Endpoint endpoint, Object data) {
+        JsonNode dataNode = data == null ? MAPPER.createObjectNode() : MAPPER.valueToTree(data);
+        return write(meta(id, endpoint, 200, 0, "OK", Map.of()), dataNode);
+    }
+
+    /** An error envelope with {@code data: {}}. */
+    public static byte[] error(String id, Endpoint endpoint, ApiException error) {
+        return write(meta(id, endpoint, error.httpCode(), error.subcode(), error.getMessage(), error.errorData()),
+                MAPPER.createObjectNode());
+    }
+
+    private static ObjectNode meta(String id, Endpoint endpoint, int code, int subcode, String message, Map<String, Object> errorData) {
+        ObjectNode meta = MAPPER.createObjectNode();
+        meta.put("id", id);
+        meta.put("trx", id);
+        ObjectNode endpointNode = meta.putObject("endpoint");
+        endpointNode.put("name", endpoint == null ? null : endpoint.name());
+        endpointNode.put("requested_version", endpoint == null ? null : endpoint.requestedVersion());
+        endpointNode.put("actual_version", endpoint == null ? null : endpoint.actualVersion());
+        meta.put("result_code", code);
+        meta.put("result_subcode", subcode);
+        meta.put("result_msg", message);
+        meta.putNull("error_stack");
+        meta.set("error_data", MAPPER.valueToTree(errorData));
+        return meta;
+    }
+
+    private static byte[] write(ObjectNode meta, JsonNode data) {
+        ObjectNode envelope = MAPPER.createObjectNode();
+        envelope.set("meta", meta);
+        envelope.set("data", data);
+        try {
+            return MAPPER.writeValueAsBytes(envelope);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
