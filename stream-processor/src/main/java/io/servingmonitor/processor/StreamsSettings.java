@@ -56,6 +56,8 @@ public record StreamsSettings(
         props.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, standbyReplicas);
         // One unreadable event must not stop the registry (the thread would die on it again and again).
         props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
+        // We have no global stores; opting in now is the 5.0 default and silences a start-up warning.
+        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
         return props;
     }
 }

@@ -1,0 +1,155 @@
+package io.servingmonitor.launcher;
+
+import io.servingmonitor.processor.MetricResolution;
+import io.servingmonitor.processor.ProcessorConfig;
+import io.servingmonitor.topics.TopicSettings;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The command line of {@code ./serving-monitor standalone}, parsed and checked once.
+ *
+ * @param bootstrapServers an external Kafka; empty means start the embedded broker
+ * @param kafkaPort        the embedded broker's port (0: any free port)
+ * @param credentials      the key file; empty means a generated one in the data dir
+ * @param tokenSecret      the JWT signing secret shared by all nodes; empty means one kept in the data dir
+ */
+public record LauncherOptions(
+        String host,
+        int port,
+        String advertisedHost,
+        Path dataDir,
+        Optional<Path> credentials,
+        Optional<String> bootstrapServers,
+        int kafkaPort,
+        String applicationId,
+        TopicSettings topics,
+        List<MetricResolution> resolutions,
+        Duration minChartInterval,
+        long bodyLimitBytes,
+        Optional<String> tokenSecret,
+        int standbyReplicas) {
+
+    /** The environment variable that may carry the token secret instead of a flag (keeps it out of `ps`). */
+    public static final String TOKEN_SECRET_ENV = "SERVING_MONITOR_TOKEN_SECRET";
+
+    public static final String USAGE = String.join("\n",
+            "usage: serving-monitor standalone [options]",
+            "  --port N                   HTTP port (default 8008)",
+            "  --host ADDR                address to listen on (default 127.0.0.1)",
+            "  --advertised-host NAME     how peers reach this instance (default: --host, or 127.0.0.1 for 0.0.0.0)",
+            "  --data-dir DIR             broker log, Streams state, generated keys (default ./data)",
+            "  --credentials FILE         key file: lines company_id:access_key:secret_key, # comments",
+            "                             (default: one key pair for company 'default', generated in the data dir)",
+            "  --bootstrap-servers H:P    use this Kafka instead of the embedded broker",
+            "  --kafka-port N             embedded broker port (default 9092; 0 picks a free one)",
+            "  --application-id ID        Kafka Streams application id (default serving-monitor)",
+            "  --partitions N             partitions of new topics (default 6)",
+            "  --replication-factor N     replication factor of new topics (default 1)",
+            "  --standby-replicas N       Kafka Streams standby replicas (default 0)",
+            "  --metric-resolutions LIST  WINDOW:RETENTION,... (default 10s:2d,5m:90d)",
+            "  --min-chart-interval DUR   smallest chart interval (default 40s)",
+            "  --body-limit BYTES         largest request body (default 1048576)",
+            "  --token-secret SECRET      JWT secret shared by all nodes (or env " + TOKEN_SECRET_ENV + ")");
+
+    /**
+     * Parses the arguments after the {@code standalone} command.
+     *
+     * @throws IllegalArgumentException naming the bad flag or value
+     */
+    public static LauncherOptions parse(List<String> args, Map<String, String> env) {
+        String host = "127.0.0.1";
+        int port = 8008;
+        String advertisedHost = null;
+        Path dataDir = Path.of("data");
+        Path credentials = null;
+        String bootstrap = null;
+        int kafkaPort = 9092;
+        String applicationId = "serving-monitor";
+        int partitions = TopicSettings.DEFAULT_PARTITIONS;
+        int replication = 1;
+        int standby = 0;
+        List<MetricResolution> resolutions = ProcessorConfig.defaults().resolutions();
+        Duration minChart = Duration.ofSeconds(40);
+        long bodyLimit = 1024 * 1024;
+        String secret = env.get(TOKEN_SECRET_ENV);
+
+        for (int i = 0; i < args.size(); i++) {
+            String flag = args.get(i);
+            if (flag.equals("--help") || flag.equals("-h")) {
+                throw new IllegalArgumentException(USAGE);
+            }
+            if (!flag.startsWith("--")) {
+                throw new IllegalArgumentException("unexpected argument '" + flag + "'\n" + USAGE);
+            }
+            if (i + 1 >= args.size()) {
+                throw new IllegalArgumentException(flag + " needs a value");
+            }
+            String value = args.get(++i);
+            switch (flag) {
+                case "--port" -> port = intIn(flag, value, 0, 65535);
+                case "--host" -> host = value;
+                case "--advertised-host" -> advertisedHost = value;
+                case "--data-dir" -> dataDir = Path.of(value);
+                case "--credentials" -> credentials = Path.of(value);
+                case "--bootstrap-servers" -> bootstrap = value;
+                case "--kafka-port" -> kafkaPort = intIn(flag, value, 0, 65535);
+                case "--application-id" -> applicationId = value;
+                case "--partitions" -> partitions = intIn(flag, value, 1, 10_000);
+                case "--replication-factor" -> replication = intIn(flag, value, 1, 32);
+                case "--standby-replicas" -> standby = intIn(flag, value, 0, 32);
+                case "--metric-resolutions" -> resolutions = resolutions(flag, value);
+                case "--min-chart-interval" -> minChart = duration(flag, value);
+                case "--body-limit" -> bodyLimit = intIn(flag, value, 1024, Integer.MAX_VALUE);
+                case "--token-secret" -> secret = value;
+                default -> throw new IllegalArgumentException("unknown option " + flag + "\n" + USAGE);
+            }
+        }
+        if (advertisedHost == null) {
+            advertisedHost = host.equals("0.0.0.0") ? "127.0.0.1" : host;
+        }
+        if (secret != null && secret.length() < 32) {
+            throw new IllegalArgumentException("the token secret must be at least 32 characters");
+        }
+        return new LauncherOptions(host, port, advertisedHost, dataDir, Optional.ofNullable(credentials),
+                Optional.ofNullable(bootstrap), kafkaPort, applicationId,
+                new TopicSettings(partitions, (short) replication), resolutions, minChart, bodyLimit,
+                Optional.ofNullable(secret), standby);
+    }
+
+    private static int intIn(String flag, String value, int min, int max) {
+        try {
+            int n = Integer.parseInt(value);
+            if (n < min || n > max) {
+                throw new IllegalArgumentException(flag + " must be between " + min + " and " + max + ", not " + value);
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(flag + " must be a whole number, not '" + value + "'");
+        }
+    }
+
+    private static Duration duration(String flag, String value) {
+        try {
+            return MetricResolution.parseDuration(value);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(flag + ": " + e.getMessage());
+        }
+    }
+
+    private static List<MetricResolution> resolutions(String flag, String value) {
+        List<MetricResolution> list = new ArrayList<>();
+        try {
+            for (String part : value.split(",")) {
+                list.add(MetricResolution.parse(part));
+            }
+            return new ProcessorConfig(list, Duration.ofSeconds(1), Duration.ofSeconds(30)).resolutions();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(flag + ": " + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,63 @@
+package io.servingmonitor.launcher;
+
+import java.time.Clock;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The command line: {@code serving-monitor standalone [options]}. Runs until Ctrl-C / SIGTERM,
+ * then shuts everything down cleanly.
+ */
+public final class ServingMonitor {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ServingMonitor.class);
+
+    private ServingMonitor() {
+    }
+
+    public static void main(String[] args) throws InterruptedException {
+        if (args.length == 0 || !args[0].equals("standalone")) {
+            System.err.println(LauncherOptions.USAGE);
+            System.exit(2);
+        }
+        LauncherOptions options;
+        try {
+            options = LauncherOptions.parse(Arrays.asList(args).subList(1, args.length), System.getenv());
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.exit(2);
+            return;
+        }
+
+        StandaloneApp app;
+        try {
+            app = StandaloneApp.start(options, Clock.systemUTC(), System.out);
+        } catch (Exception e) {
+            LOG.debug("start-up failed", e);
+            System.err.println("serving-monitor could not start: " + rootMessage(e));
+            System.exit(1);
+            return;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            System.out.println("serving-monitor shutting down");
+            app.close();
+            stopped.countDown();
+        }, "shutdown"));
+        stopped.await();
+    }
+
+    /** The most specific message of a start-up failure, for a user (not a stack trace). */
+    static String rootMessage(Throwable e) {
+        List<String> messages = new java.util.ArrayList<>();
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t.getMessage() != null && !t.getMessage().isBlank()) {
+                messages.add(t.getMessage());
+            }
+        }
+        return messages.isEmpty() ? e.toString() : messages.get(0);
+    }
+}

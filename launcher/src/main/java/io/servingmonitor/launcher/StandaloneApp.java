@@ -1,0 +1,193 @@
+package io.servingmonitor.launcher;
+
+import io.javalin.Javalin;
+import io.servingmonitor.api.ActionDefinition;
+import io.servingmonitor.api.ApiConfig;
+import io.servingmonitor.api.Authenticator;
+import io.servingmonitor.api.Credentials;
+import io.servingmonitor.api.ServingHttp;
+import io.servingmonitor.embeddedkafka.EmbeddedKafkaBroker;
+import io.servingmonitor.ingest.IngestActions;
+import io.servingmonitor.ingest.KafkaEventPublisher;
+import io.servingmonitor.processor.ProcessorConfig;
+import io.servingmonitor.processor.ServingTopology;
+import io.servingmonitor.processor.StreamsRunner;
+import io.servingmonitor.processor.StreamsSettings;
+import io.servingmonitor.query.KafkaStreamsStoreLookup;
+import io.servingmonitor.query.QueryActions;
+import io.servingmonitor.query.QueryConfig;
+import io.servingmonitor.query.ServingQueries;
+import io.servingmonitor.query.StoreReads;
+import io.servingmonitor.topics.TopicAdmin;
+import io.servingmonitor.topics.Topics;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The whole service in one process: Kafka (embedded, or the given cluster), the topics, the
+ * Streams topology, and one HTTP port serving every {@code serving.*} action plus
+ * {@code /health}. Closing it stops everything in reverse order.
+ */
+public final class StandaloneApp implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(StandaloneApp.class);
+    private static final Duration TOPIC_CHECK_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration STREAMS_CLOSE_TIMEOUT = Duration.ofSeconds(15);
+    private static final Duration PUBLISHER_CLOSE_TIMEOUT = Duration.ofSeconds(5);
+    private static final Duration EXPIRY_SCAN_INTERVAL = Duration.ofSeconds(1);
+    private static final Duration METRIC_GRACE = Duration.ofSeconds(30);
+
+    private final List<AutoCloseable> closeInReverse = new ArrayList<>();
+    private String bootstrapServers;
+    private StreamsRunner streams;
+    private Javalin http;
+    private volatile boolean closed;
+
+    private StandaloneApp() {
+    }
+
+    /**
+     * Starts everything; on any failure what was started is stopped again and the error thrown.
+     *
+     * @param clock stamps accepted events and is "now" for reads (the system clock, except in tests)
+     * @param out   where start-up facts for the user are printed (generated keys, the URL)
+     */
+    public static StandaloneApp start(LauncherOptions options, Clock clock, PrintStream out) throws Exception {
+        StandaloneApp app = new StandaloneApp();
+        try {
+            app.startAll(options, clock, out);
+            return app;
+        } catch (Exception | Error e) {
+            app.close();
+            throw e;
+        }
+    }
+
+    private void startAll(LauncherOptions options, Clock clock, PrintStream out) throws Exception {
+        Path dataDir = options.dataDir();
+        Files.createDirectories(dataDir);
+
+        if (options.bootstrapServers().isPresent()) {
+            bootstrapServers = options.bootstrapServers().get();
+        } else {
+            EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder(dataDir.resolve("kafka"))
+                    .port(options.kafkaPort())
+                    .start();
+            closeInReverse.add(broker);
+            bootstrapServers = broker.bootstrapServers();
+            out.println("Embedded Kafka broker (KRaft) on " + bootstrapServers);
+        }
+
+        Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
+        closeInReverse.add(admin);
+        TopicAdmin.ensureTopics(admin, Topics.all(options.topics()), TOPIC_CHECK_TIMEOUT);
+
+        Path credentialsFile = options.credentials().isPresent()
+                ? options.credentials().get()
+                : GeneratedSecrets.credentials(dataDir, out);
+        Credentials credentials = Credentials.load(credentialsFile);
+        String tokenSecret = options.tokenSecret().isPresent()
+                ? options.tokenSecret().get()
+                : GeneratedSecrets.tokenSecret(dataDir);
+        ApiConfig apiConfig = ApiConfig.builder()
+                .tokenSecret(tokenSecret)
+                .bodyLimitBytes(options.bodyLimitBytes())
+                .build();
+
+        int port = options.port() == 0 ? freePort() : options.port();
+        ProcessorConfig processorConfig = new ProcessorConfig(options.resolutions(), EXPIRY_SCAN_INTERVAL, METRIC_GRACE);
+        StreamsSettings streamsSettings = new StreamsSettings(options.applicationId(), bootstrapServers,
+                dataDir.resolve("streams"), options.advertisedHost(), port, options.standbyReplicas());
+        streams = new StreamsRunner(ServingTopology.build(processorConfig), streamsSettings.toProperties());
+        closeInReverse.add(() -> streams.close(STREAMS_CLOSE_TIMEOUT));
+        streams.start();
+
+        KafkaEventPublisher publisher = new KafkaEventPublisher(KafkaEventPublisher.Settings.defaults(bootstrapServers));
+        closeInReverse.add(() -> publisher.close(PUBLISHER_CLOSE_TIMEOUT));
+
+        ExecutorService readExecutor = Executors.newFixedThreadPool(
+                Math.max(2, Runtime.getRuntime().availableProcessors()), daemon("query-read"));
+        closeInReverse.add(readExecutor::shutdownNow);
+        QueryConfig queryConfig = new QueryConfig(options.minChartInterval(), QueryConfig.defaults().maxWindowsPerQuery(),
+                QueryConfig.defaults().maxBuckets(), QueryConfig.defaults().readTimeout());
+        ServingQueries queries = new ServingQueries(new KafkaStreamsStoreLookup(streams.streams()),
+                processorConfig.resolutions(), queryConfig, clock);
+        QueryActions queryActions = new QueryActions(queries, new StoreReads(readExecutor, queryConfig.readTimeout()));
+
+        List<ActionDefinition> actions = new ArrayList<>(new IngestActions(publisher, clock).definitions());
+        actions.addAll(queryActions.definitions());
+        Health health = new Health(admin, streams);
+        http = ServingHttp.create(apiConfig, Authenticator.create(credentials, apiConfig, clock), actions,
+                javalin -> javalin.routes.get("/health", health::handle), clock);
+        closeInReverse.add(http::stop);
+        http.start(options.host(), port);
+        out.println("serving-monitor listening on http://" + options.host() + ":" + http.port()
+                + " (Kafka " + bootstrapServers + ", data in " + dataDir.toAbsolutePath() + ")");
+    }
+
+    /** The HTTP port actually bound. */
+    public int port() {
+        return http.port();
+    }
+
+    public String bootstrapServers() {
+        return bootstrapServers;
+    }
+
+    /** Waits until the Streams instance is RUNNING (it starts in the background). */
+    public boolean awaitRunning(Duration timeout) throws InterruptedException {
+        return streams.awaitRunning(timeout);
+    }
+
+    /** Stops HTTP, the read pool, the producer, Streams, the admin client and the broker, in that order. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        for (int i = closeInReverse.size() - 1; i >= 0; i--) {
+            try {
+                closeInReverse.get(i).close();
+            } catch (Exception e) {
+                LOG.warn("error while stopping: {}", e.toString());
+            }
+        }
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException("no free port for HTTP", e);
+        }
+    }
+
+    private static java.util.concurrent.ThreadFactory daemon(String name) {
+        return runnable -> {
+            Thread thread = new Thread(runnable, name);
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+
+    static long secondsSince(long startNanos) {
+        return TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - startNanos);
+    }
+}
