@@ -22,6 +22,6 @@ public record ContainerKey(String company, String containerId) {
      * Use with a {@code StringSerializer} in {@code prefixScan}.
      */
     public static String companyPrefix(String company) {
-        return "{\"company\":" + Json.quoted(company) + ",";
+        return Json.companyKeyPrefix(company);
     }
 }

@@ -17,6 +17,6 @@ public record EndpointKey(String company, String url) {
 
     /** The serialized-key prefix of all endpoint keys of {@code company}; see {@link ContainerKey#companyPrefix}. */
     public static String companyPrefix(String company) {
-        return "{\"company\":" + Json.quoted(company) + ",";
+        return Json.companyKeyPrefix(company);
     }
 }

@@ -29,6 +29,15 @@ public final class Json {
         return MAPPER;
     }
 
+    /**
+     * The serialized-key prefix shared by every key of {@code company} (keys are JSON objects whose
+     * first field is {@code company}); the company is a complete JSON string literal followed by a
+     * comma, so "a" never matches "ab".
+     */
+    static String companyKeyPrefix(String company) {
+        return "{\"company\":" + quoted(company) + ",";
+    }
+
     /** A JSON string literal for {@code value}, quoted and escaped exactly as in serialized keys. */
     static String quoted(String value) {
         try {
