@@ -1,0 +1,183 @@
+package io.servingmonitor.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.servingmonitor.processor.MetricResolution;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class LauncherOptionsTest {
+
+    private static final String SECRET_A = "a-token-secret-of-thirty-two-chars-or-more";
+    private static final String SECRET_B = "another-token-secret-of-thirty-two-chars-plus";
+
+    private static LauncherOptions parse(String... args) {
+        return LauncherOptions.parse(List.of(args), Map.of());
+    }
+
+    @Test
+    void noArgumentsGiveTheLaptopDefaultsWithTheEmbeddedBroker() {
+        LauncherOptions options = parse();
+
+        assertThat(options.port()).isEqualTo(8008);
+        assertThat(options.host()).isEqualTo("127.0.0.1");
+        assertThat(options.advertisedHost()).isEqualTo("127.0.0.1");
+        assertThat(options.dataDir().normalize()).isEqualTo(Path.of("./data").normalize());
+        assertThat(options.bootstrapServers()).as("no --bootstrap-servers: the embedded broker").isEmpty();
+        assertThat(options.kafkaPort()).isEqualTo(9092);
+        assertThat(options.credentials()).isEmpty();
+        assertThat(options.applicationId()).isEqualTo("serving-monitor");
+        assertThat(options.topics().partitions()).isEqualTo(6);
+        assertThat(options.topics().replicationFactor()).isEqualTo((short) 1);
+        assertThat(options.standbyReplicas()).isZero();
+        assertThat(options.resolutions()).containsExactly(
+                new MetricResolution(Duration.ofSeconds(10), Duration.ofDays(2)),
+                new MetricResolution(Duration.ofMinutes(5), Duration.ofDays(90)));
+        assertThat(options.minChartInterval()).isEqualTo(Duration.ofSeconds(40));
+        assertThat(options.bodyLimitBytes()).isEqualTo(1024 * 1024);
+        assertThat(options.tokenSecret()).isEmpty();
+    }
+
+    @Test
+    void everyFlagIsParsed() {
+        LauncherOptions options = parse(
+                "--port", "9000",
+                "--host", "10.1.2.3",
+                "--advertised-host", "monitor-1",
+                "--data-dir", "/var/lib/serving-monitor",
+                "--credentials", "/etc/serving-monitor/credentials",
+                "--bootstrap-servers", "kafka-1:9092,kafka-2:9092",
+                "--kafka-port", "0",
+                "--application-id", "monitor-eu",
+                "--partitions", "12",
+                "--replication-factor", "3",
+                "--standby-replicas", "1",
+                "--metric-resolutions", "1m:7d,15s:1d",
+                "--min-chart-interval", "1m",
+                "--body-limit", "2048",
+                "--token-secret", SECRET_A);
+
+        assertThat(options.port()).isEqualTo(9000);
+        assertThat(options.host()).isEqualTo("10.1.2.3");
+        assertThat(options.advertisedHost()).isEqualTo("monitor-1");
+        assertThat(options.dataDir()).isEqualTo(Path.of("/var/lib/serving-monitor"));
+        assertThat(options.credentials()).contains(Path.of("/etc/serving-monitor/credentials"));
+        assertThat(options.bootstrapServers()).contains("kafka-1:9092,kafka-2:9092");
+        assertThat(options.kafkaPort()).isZero();
+        assertThat(options.applicationId()).isEqualTo("monitor-eu");
+        assertThat(options.topics().partitions()).isEqualTo(12);
+        assertThat(options.topics().replicationFactor()).isEqualTo((short) 3);
+        assertThat(options.standbyReplicas()).isEqualTo(1);
+        assertThat(options.resolutions()).as("finest first").containsExactly(
+                new MetricResolution(Duration.ofSeconds(15), Duration.ofDays(1)),
+                new MetricResolution(Duration.ofMinutes(1), Duration.ofDays(7)));
+        assertThat(options.minChartInterval()).isEqualTo(Duration.ofMinutes(1));
+        assertThat(options.bodyLimitBytes()).isEqualTo(2048);
+        assertThat(options.tokenSecret()).contains(SECRET_A);
+    }
+
+    @Test
+    void advertisedHostFollowsTheHostButNeverAdvertisesTheWildcard() {
+        assertThat(parse("--host", "10.1.2.3").advertisedHost()).isEqualTo("10.1.2.3");
+        assertThat(parse("--host", "0.0.0.0").advertisedHost()).isEqualTo("127.0.0.1");
+    }
+
+    @Test
+    void tokenSecretComesFromTheEnvironmentUnlessTheFlagIsGiven() {
+        Map<String, String> env = Map.of(LauncherOptions.TOKEN_SECRET_ENV, SECRET_A);
+
+        assertThat(LauncherOptions.parse(List.of(), env).tokenSecret()).contains(SECRET_A);
+        assertThat(LauncherOptions.parse(List.of("--token-secret", SECRET_B), env).tokenSecret()).contains(SECRET_B);
+        assertThat(LauncherOptions.parse(List.of(), Map.of("OTHER", SECRET_A)).tokenSecret()).isEmpty();
+    }
+
+    @Test
+    void unknownFlagIsNamed() {
+        assertThatThrownBy(() -> parse("--prot", "8008"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("unknown option --prot")
+                .hasMessageContaining("usage:");
+    }
+
+    @Test
+    void argumentThatIsNoFlagIsNamed() {
+        assertThatThrownBy(() -> parse("8008"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("'8008'");
+    }
+
+    @Test
+    void flagWithoutValueIsNamed() {
+        assertThatThrownBy(() -> parse("--host", "0.0.0.0", "--port"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("--port needs a value");
+    }
+
+    @Test
+    void helpAnswersWithTheUsage() {
+        assertThatThrownBy(() -> parse("--help"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage(LauncherOptions.USAGE);
+    }
+
+    @Test
+    void nonNumericPortIsRejectedNamingTheFlag() {
+        assertThatThrownBy(() -> parse("--port", "http"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("--port")
+                .hasMessageContaining("whole number")
+                .hasMessageContaining("'http'");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"-1", "65536", "99999"})
+    void outOfRangePortIsRejectedNamingTheFlagAndTheRange(String port) {
+        assertThatThrownBy(() -> parse("--port", port))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("--port must be between 0 and 65535, not " + port);
+    }
+
+    @Test
+    void outOfRangeCountsAreRejectedNamingTheFlag() {
+        assertThatThrownBy(() -> parse("--partitions", "0")).hasMessageContaining("--partitions");
+        assertThatThrownBy(() -> parse("--replication-factor", "0")).hasMessageContaining("--replication-factor");
+        assertThatThrownBy(() -> parse("--kafka-port", "70000")).hasMessageContaining("--kafka-port");
+        assertThatThrownBy(() -> parse("--body-limit", "10")).hasMessageContaining("--body-limit");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"10s", "10s:2d:3d", "10x:2d", "ten:2d", "10s:5s", "1500ms:2d", "10s:2d,10s:3d", ""})
+    void badMetricResolutionsAreRejectedNamingTheFlag(String resolutions) {
+        assertThatThrownBy(() -> parse("--metric-resolutions", resolutions))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("--metric-resolutions: ");
+    }
+
+    @Test
+    void badChartIntervalIsRejectedNamingTheFlag() {
+        assertThatThrownBy(() -> parse("--min-chart-interval", "40"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("--min-chart-interval: ")
+                .hasMessageContaining("'40'");
+    }
+
+    @Test
+    void tooShortTokenSecretIsRejectedFromTheFlagAndFromTheEnvironment() {
+        String shortSecret = "x".repeat(31);
+
+        assertThatThrownBy(() -> parse("--token-secret", shortSecret))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("token secret")
+                .hasMessageContaining("at least 32 characters");
+        assertThatThrownBy(() -> LauncherOptions.parse(List.of(), Map.of(LauncherOptions.TOKEN_SECRET_ENV, shortSecret)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("at least 32 characters");
+        assertThat(parse("--token-secret", "x".repeat(32)).tokenSecret()).contains("x".repeat(32));
+    }
+}
