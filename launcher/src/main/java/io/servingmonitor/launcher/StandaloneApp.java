@@ -13,9 +13,14 @@ import io.servingmonitor.processor.ProcessorConfig;
 import io.servingmonitor.processor.ServingTopology;
 import io.servingmonitor.processor.StreamsRunner;
 import io.servingmonitor.processor.StreamsSettings;
+import io.servingmonitor.query.InternalQueryRoutes;
+import io.servingmonitor.query.InternalTokens;
+import io.servingmonitor.query.KafkaStreamsLocator;
 import io.servingmonitor.query.KafkaStreamsStoreLookup;
+import io.servingmonitor.query.PeerClient;
 import io.servingmonitor.query.QueryActions;
 import io.servingmonitor.query.QueryConfig;
+import io.servingmonitor.query.QueryRouter;
 import io.servingmonitor.query.ServingQueries;
 import io.servingmonitor.query.StoreReads;
 import io.servingmonitor.topics.TopicAdmin;
@@ -36,6 +41,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.streams.CloseOptions;
+import org.apache.kafka.streams.state.HostInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,6 +50,10 @@ import org.slf4j.LoggerFactory;
  * The whole service in one process: Kafka (embedded, or the given cluster), the topics, the
  * Streams topology, and one HTTP port serving every {@code serving.*} action plus
  * {@code /health}. Closing it stops everything in reverse order.
+ *
+ * <p>Several of them with the same application id split the stores between them; each answers
+ * every read, asking the others on {@code /internal/query/*} (signed with the shared token secret)
+ * for the partitions it does not hold.
  */
 public final class StandaloneApp implements AutoCloseable {
 
@@ -52,6 +63,7 @@ public final class StandaloneApp implements AutoCloseable {
     private static final Duration PUBLISHER_CLOSE_TIMEOUT = Duration.ofSeconds(5);
     private static final Duration EXPIRY_SCAN_INTERVAL = Duration.ofSeconds(1);
     private static final Duration METRIC_GRACE = Duration.ofSeconds(30);
+    private static final Duration PEER_CONNECT_TIMEOUT = Duration.ofSeconds(2);
 
     private final List<AutoCloseable> closeInReverse = new ArrayList<>();
     private String bootstrapServers;
@@ -115,7 +127,10 @@ public final class StandaloneApp implements AutoCloseable {
         StreamsSettings streamsSettings = new StreamsSettings(options.applicationId(), bootstrapServers,
                 dataDir.resolve("streams"), options.advertisedHost(), port, options.standbyReplicas());
         streams = new StreamsRunner(ServingTopology.build(processorConfig), streamsSettings.toProperties());
-        closeInReverse.add(() -> streams.close(STREAMS_CLOSE_TIMEOUT));
+        // Leave the group on a clean stop: the other instances take over its partitions (and answer
+        // their reads) at once, not only when its session times out.
+        closeInReverse.add(() -> streams.streams().close(CloseOptions.timeout(STREAMS_CLOSE_TIMEOUT)
+                .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)));
         streams.start();
 
         KafkaEventPublisher publisher = new KafkaEventPublisher(KafkaEventPublisher.Settings.defaults(bootstrapServers));
@@ -128,13 +143,22 @@ public final class StandaloneApp implements AutoCloseable {
                 QueryConfig.defaults().maxBuckets(), QueryConfig.defaults().readTimeout());
         ServingQueries queries = new ServingQueries(new KafkaStreamsStoreLookup(streams.streams()),
                 processorConfig.resolutions(), queryConfig, clock);
-        QueryActions queryActions = new QueryActions(queries, new StoreReads(readExecutor, queryConfig.readTimeout()));
+        // Peer tokens live seconds between processes: real time, whatever clock the reads use.
+        InternalTokens internalTokens = new InternalTokens(apiConfig.tokenSecret(), Clock.systemUTC());
+        QueryRouter router = new QueryRouter(queries, new StoreReads(readExecutor, queryConfig.readTimeout()),
+                new KafkaStreamsLocator(streams.streams(), new HostInfo(options.advertisedHost(), port)),
+                new PeerClient(internalTokens, PEER_CONNECT_TIMEOUT));
+        QueryActions queryActions = new QueryActions(router);
+        InternalQueryRoutes internalRoutes = new InternalQueryRoutes(internalTokens, router);
 
         List<ActionDefinition> actions = new ArrayList<>(new IngestActions(publisher, clock).definitions());
         actions.addAll(queryActions.definitions());
         Health health = new Health(admin, streams);
         http = ServingHttp.create(apiConfig, Authenticator.create(credentials, apiConfig, clock), actions,
-                javalin -> javalin.routes.get("/health", health::handle), clock);
+                javalin -> {
+                    javalin.routes.get("/health", health::handle);
+                    internalRoutes.install(javalin);
+                }, clock);
         closeInReverse.add(http::stop);
         http.start(options.host(), port);
         out.println("serving-monitor listening on http://" + options.host() + ":" + http.port()
@@ -148,6 +172,11 @@ public final class StandaloneApp implements AutoCloseable {
 
     public String bootstrapServers() {
         return bootstrapServers;
+    }
+
+    /** The Streams instance (tests look at its metadata). */
+    StreamsRunner streamsRunner() {
+        return streams;
     }
 
     /** Waits until the Streams instance is RUNNING (it starts in the background). */

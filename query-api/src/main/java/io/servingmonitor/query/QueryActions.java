@@ -10,7 +10,8 @@ import java.util.concurrent.CompletionStage;
 
 /**
  * The read actions of the {@code serving.*} API: validates each request once, then answers it
- * from the state stores through {@link StoreReads} (off the request thread, retrying rebalances).
+ * through the {@link QueryRouter} (off the request thread, retrying rebalances): from this
+ * instance's stores, or from the instances that hold the partitions it needs.
  */
 public final class QueryActions {
 
@@ -18,12 +19,15 @@ public final class QueryActions {
     /** Latest accepted date (seconds): year 9999; anything later is a client error, not a query. */
     private static final double MAX_DATE_SEC = 253_402_300_799d;
 
-    private final ServingQueries queries;
-    private final StoreReads reads;
+    private final QueryRouter router;
 
+    /** Every read from this instance's stores (a single instance). */
     public QueryActions(ServingQueries queries, StoreReads reads) {
-        this.queries = queries;
-        this.reads = reads;
+        this(QueryRouter.localOnly(queries, reads));
+    }
+
+    public QueryActions(QueryRouter router) {
+        this.router = router;
     }
 
     public List<ActionDefinition> definitions() {
@@ -35,23 +39,23 @@ public final class QueryActions {
     }
 
     CompletionStage<EndpointsResponse> getEndpoints(ActionRequest request) {
-        return reads.run(() -> queries.endpoints(request.company()));
+        return router.endpoints(request.company());
     }
 
     CompletionStage<LoadingInstancesResponse> getLoadingInstances(ActionRequest request) {
-        return reads.run(() -> queries.loadingInstances(request.company()));
+        return router.loadingInstances(request.company());
     }
 
     CompletionStage<EndpointDetails> getEndpointDetails(ActionRequest request) {
         RequestBody body = request.body();
         body.checkRequired("endpoint_url");
         String url = body.requiredString("endpoint_url");
-        return reads.run(() -> queries.endpointDetails(request.company(), url));
+        return router.endpointDetails(request.company(), url);
     }
 
     CompletionStage<MetricsHistoryResponse> getMetricsHistory(ActionRequest request) {
         MetricsHistoryRequest history = parseHistoryRequest(request.body());
-        return reads.run(() -> queries.metricsHistory(request.company(), history));
+        return router.metricsHistory(request.company(), history);
     }
 
     static MetricsHistoryRequest parseHistoryRequest(RequestBody body) {

@@ -23,9 +23,11 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.WindowStoreIterator;
 
 /**
- * The four read actions answered from the stores this instance holds (DESIGN.md sections 2 and 3).
- * A container past its expiry is never returned, even before the registry's punctuator removed it:
- * every read filters by the clock.
+ * The four read actions answered from the stores this instance holds (DESIGN.md sections 2 and 3),
+ * never from another instance: {@link QueryRouter} decides where a read runs. A container past its
+ * expiry is never returned, even before the registry's punctuator removed it: every read filters by
+ * "now" (the clock, or the {@code nowMs} of the instance that received the call, so that the parts
+ * of one answer read on several instances agree).
  */
 public final class ServingQueries {
 
@@ -46,9 +48,27 @@ public final class ServingQueries {
         this.clock = clock;
     }
 
+    /** "Now" for reads, epoch ms. */
+    public long now() {
+        return clock.millis();
+    }
+
+    /**
+     * The same reads over partition {@code partition} of this instance's stores only (with
+     * {@code includeStandby}, also from a standby copy, which may lag); a partition not held here
+     * fails with an {@code InvalidStateStoreException}.
+     */
+    public ServingQueries onPartition(int partition, boolean includeStandby) {
+        return new ServingQueries(stores.partition(partition, includeStandby), resolutions, config, clock);
+    }
+
     /** {@code get_endpoints}: one row per url among the company's live containers. */
     public EndpointsResponse endpoints(String company) {
-        long now = clock.millis();
+        return endpoints(company, now());
+    }
+
+    /** {@code get_endpoints} at {@code now} (epoch ms). */
+    public EndpointsResponse endpoints(String company, long now) {
         List<EndpointStats> rows = new ArrayList<>();
         try (KeyValueIterator<EndpointKey, EndpointInstances> it =
                      stores.endpoints().prefixScan(EndpointKey.companyPrefix(company), PREFIX_SERIALIZER)) {
@@ -66,7 +86,11 @@ public final class ServingQueries {
 
     /** {@code get_loading_instances}: the company's live containers that have no url yet. */
     public LoadingInstancesResponse loadingInstances(String company) {
-        long now = clock.millis();
+        return loadingInstances(company, now());
+    }
+
+    /** {@code get_loading_instances} at {@code now} (epoch ms). */
+    public LoadingInstancesResponse loadingInstances(String company, long now) {
         List<LoadingInstance> rows = new ArrayList<>();
         try (KeyValueIterator<ContainerKey, ContainerEntry> it =
                      stores.registry().prefixScan(ContainerKey.companyPrefix(company), PREFIX_SERIALIZER)) {
@@ -87,7 +111,15 @@ public final class ServingQueries {
      * @throws ApiException 400/1052 when no live container serves {@code url}
      */
     public EndpointDetails endpointDetails(String company, String url) {
-        long now = clock.millis();
+        return endpointDetails(company, url, now());
+    }
+
+    /**
+     * {@code get_endpoint_details} at {@code now} (epoch ms).
+     *
+     * @throws ApiException 400/1052 when no live container serves {@code url}
+     */
+    public EndpointDetails endpointDetails(String company, String url, long now) {
         EndpointInstances instances = stores.endpoints().get(new EndpointKey(company, url));
         List<ContainerEntry> live = instances == null ? List.of() : instances.live(now);
         if (live.isEmpty()) {
@@ -105,7 +137,12 @@ public final class ServingQueries {
 
     /** {@code get_endpoint_metrics_history}, read from the stored windows of the planned resolution. */
     public MetricsHistoryResponse metricsHistory(String company, MetricsHistoryRequest request) {
-        HistoryPlan plan = HistoryPlan.of(request, resolutions, config, clock.millis());
+        return metricsHistory(company, request, now());
+    }
+
+    /** {@code get_endpoint_metrics_history} planned at {@code now} (epoch ms). */
+    public MetricsHistoryResponse metricsHistory(String company, MetricsHistoryRequest request, long now) {
+        HistoryPlan plan = plan(request, now);
         List<TimedAggregate> windows = new ArrayList<>();
         if (plan.fetchToMs() >= plan.fetchFromMs()) {
             EndpointKey key = new EndpointKey(company, request.endpointUrl());
@@ -118,6 +155,11 @@ public final class ServingQueries {
             }
         }
         return MetricsHistory.compute(plan, request, windows);
+    }
+
+    /** How {@code request} is answered at {@code now}: in particular which resolution's store is read. */
+    public HistoryPlan plan(MetricsHistoryRequest request, long now) {
+        return HistoryPlan.of(request, resolutions, config, now);
     }
 
     private static LoadingInstance loadingInstance(ContainerEntry c, long now) {

@@ -21,4 +21,14 @@ public interface StoreLookup {
     ReadOnlyKeyValueStore<EndpointKey, EndpointInstances> endpoints();
 
     ReadOnlyWindowStore<EndpointKey, WindowAggregate> metrics(MetricResolution resolution);
+
+    /**
+     * The same stores, but only their partition {@code partition}: reading a partition that this
+     * instance does not hold (as active, or also as standby when {@code includeStandby}) fails with
+     * an {@code InvalidStateStoreException} instead of silently answering nothing. The default
+     * returns this lookup unchanged, right for a single-partition {@code TopologyTestDriver}.
+     */
+    default StoreLookup partition(int partition, boolean includeStandby) {
+        return this;
+    }
 }

@@ -3,22 +3,28 @@ package io.servingmonitor.query;
 import io.servingmonitor.api.ApiException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
-import org.apache.kafka.streams.errors.StateStoreMigratedException;
 import org.apache.kafka.streams.errors.StateStoreNotAvailableException;
-import org.apache.kafka.streams.errors.StreamsRebalancingException;
+import org.apache.kafka.streams.errors.StreamsStoppedException;
+import org.apache.kafka.streams.errors.UnknownStateStoreException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Runs store reads off the request thread and retries the transient failures of interactive
- * queries (a rebalance in progress, a store migrated to another thread or instance) until a
- * deadline, then answers 503. A store that is not available because the instance is shutting
- * down answers 503 at once; an unknown store is a programming error and is not retried.
+ * queries until a deadline, then answers 503. Transient: every {@link InvalidStateStoreException}
+ * of a store that exists (a rebalance in progress, a store migrated to another thread or instance,
+ * a partition not (yet) hosted here, the instance not started yet) and a
+ * {@link TransientReadException} (an owner not known yet, a peer that cannot answer right now).
+ * A store that is not available because the instance is shutting down answers 503 at once; an
+ * unknown store is a programming error and is not retried; an {@link ApiException} is the answer.
  */
 public final class StoreReads {
 
@@ -34,48 +40,121 @@ public final class StoreReads {
         this.deadline = deadline;
     }
 
+    /** The executor reads run on (never a request thread). */
+    public Executor executor() {
+        return executor;
+    }
+
     /** Runs {@code read} on the read executor, retrying transient store errors until the deadline. */
     public <T> CompletionStage<T> run(Supplier<T> read) {
+        return runAsync(timeLeft -> CompletableFuture.completedFuture(read.get()));
+    }
+
+    /**
+     * Runs {@code attempt} on the read executor, again (after a backoff) whenever it throws or its
+     * stage fails with a transient error, until the deadline. The attempt gets the time left; it
+     * must not block (remote calls complete its stage later).
+     */
+    public <T> CompletionStage<T> runAsync(Function<Duration, CompletionStage<T>> attempt) {
         CompletableFuture<T> result = new CompletableFuture<>();
-        attempt(read, result, System.nanoTime() + deadline.toNanos(), FIRST_BACKOFF_MS);
+        attempt(attempt, result, System.nanoTime() + deadline.toNanos(), FIRST_BACKOFF_MS);
         return result;
     }
 
-    private <T> void attempt(Supplier<T> read, CompletableFuture<T> result, long deadlineNanos, long backoffMs) {
-        executor.execute(() -> {
-            try {
-                result.complete(read.get());
-            } catch (StateStoreNotAvailableException e) {
-                result.completeExceptionally(ApiException.unavailable("the query service is shutting down"));
-            } catch (StreamsRebalancingException | StateStoreMigratedException e) {
-                retryOrGiveUp(read, result, deadlineNanos, backoffMs, e);
-            } catch (TransientReadException e) {
-                retryOrGiveUp(read, result, deadlineNanos, backoffMs, e);
-            } catch (InvalidStateStoreException e) {
-                LOG.error("state store query failed", e);
-                result.completeExceptionally(e);
-            } catch (RuntimeException e) {
-                result.completeExceptionally(e);
+    /**
+     * Runs {@code read} once on the read executor: a transient failure answers 503 at once instead
+     * of being retried (for a peer's forwarded query: the caller locates again and retries).
+     */
+    public <T> CompletionStage<T> runOnce(Supplier<T> read) {
+        return CompletableFuture.supplyAsync(read, executor).handle((value, error) -> {
+            if (error == null) {
+                return value;
             }
+            Throwable cause = unwrap(error);
+            if (isTransient(cause)) {
+                throw ApiException.unavailable("this instance cannot read those partitions right now; locate them again");
+            }
+            Throwable failure = failure(cause);
+            throw failure instanceof RuntimeException runtime ? runtime : new CompletionException(failure);
         });
     }
 
-    private <T> void retryOrGiveUp(Supplier<T> read, CompletableFuture<T> result, long deadlineNanos,
-                                   long backoffMs, RuntimeException cause) {
+    private <T> void attempt(Function<Duration, CompletionStage<T>> attempt, CompletableFuture<T> result,
+                             long deadlineNanos, long backoffMs) {
+        executor.execute(() -> {
+            CompletionStage<T> stage;
+            try {
+                stage = attempt.apply(Duration.ofNanos(Math.max(0, deadlineNanos - System.nanoTime())));
+            } catch (RuntimeException e) {
+                stage = CompletableFuture.failedFuture(e);
+            }
+            stage.whenComplete((value, error) -> {
+                if (error == null) {
+                    result.complete(value);
+                    return;
+                }
+                Throwable cause = unwrap(error);
+                if (isTransient(cause)) {
+                    retryOrGiveUp(attempt, result, deadlineNanos, backoffMs, cause);
+                } else {
+                    result.completeExceptionally(failure(cause));
+                }
+            });
+        });
+    }
+
+    private <T> void retryOrGiveUp(Function<Duration, CompletionStage<T>> attempt, CompletableFuture<T> result,
+                                   long deadlineNanos, long backoffMs, Throwable cause) {
         if (System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(backoffMs) > deadlineNanos) {
             LOG.warn("giving up a store read after {}: {}", deadline, cause.toString());
             result.completeExceptionally(ApiException.unavailable(
                     "the state stores are being rebalanced; try again shortly"));
             return;
         }
+        LOG.debug("retrying a store read in {} ms: {}", backoffMs, cause.toString());
         Executor later = CompletableFuture.delayedExecutor(backoffMs, TimeUnit.MILLISECONDS, executor);
-        later.execute(() -> attempt(read, result, deadlineNanos, Math.min(backoffMs * 2, MAX_BACKOFF_MS)));
+        later.execute(() -> attempt(attempt, result, deadlineNanos, Math.min(backoffMs * 2, MAX_BACKOFF_MS)));
+    }
+
+    /** Whether trying again (after locating again) may succeed. */
+    static boolean isTransient(Throwable error) {
+        if (error instanceof TransientReadException) {
+            return true;
+        }
+        return error instanceof InvalidStateStoreException
+                && !(error instanceof UnknownStateStoreException)
+                && !(error instanceof StateStoreNotAvailableException)
+                && !(error instanceof StreamsStoppedException);
+    }
+
+    /** What a non-transient failure answers: shutting down is 503, an unknown store is logged (a bug). */
+    private static Throwable failure(Throwable error) {
+        if (error instanceof StateStoreNotAvailableException || error instanceof StreamsStoppedException) {
+            return ApiException.unavailable("the query service is shutting down");
+        }
+        if (error instanceof UnknownStateStoreException) {
+            LOG.error("state store query failed", error);
+        }
+        return error;
+    }
+
+    static Throwable unwrap(Throwable error) {
+        Throwable current = error;
+        while ((current instanceof CompletionException || current instanceof ExecutionException)
+                && current.getCause() != null) {
+            current = current.getCause();
+        }
+        return current;
     }
 
     /** A read that found the stores momentarily unusable (e.g. the key's owner is not known yet). */
-    public static final class TransientReadException extends RuntimeException {
+    public static class TransientReadException extends RuntimeException {
         public TransientReadException(String message) {
             super(message);
+        }
+
+        public TransientReadException(String message, Throwable cause) {
+            super(message, cause);
         }
     }
 }

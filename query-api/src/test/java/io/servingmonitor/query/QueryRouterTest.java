@@ -1,0 +1,326 @@
+package io.servingmonitor.query;
+
+import static io.servingmonitor.processor.Events.URL_A;
+import static io.servingmonitor.processor.Events.at;
+import static io.servingmonitor.processor.Events.load;
+import static io.servingmonitor.processor.Events.register;
+import static io.servingmonitor.processor.Events.report;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import io.servingmonitor.api.ApiException;
+import io.servingmonitor.processor.Events;
+import io.servingmonitor.processor.ProcessorConfig;
+import io.servingmonitor.processor.TopologyFixture;
+import io.servingmonitor.processor.endpoints.EndpointView;
+import io.servingmonitor.processor.registry.ContainerRegistry;
+import io.servingmonitor.topics.EndpointKey;
+import io.servingmonitor.topics.EndpointStats;
+import io.servingmonitor.topics.MetricType;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiFunction;
+import org.apache.kafka.streams.state.HostInfo;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Locate, then read locally or ask the owner: the router against a fake cluster. This instance
+ * holds one partition (the fixture's stores); the peers' answers are canned.
+ */
+class QueryRouterTest {
+
+    private static final HostInfo SELF = new HostInfo("self", 8001);
+    private static final HostInfo PEER_A = new HostInfo("peer-a", 8002);
+    private static final HostInfo PEER_B = new HostInfo("peer-b", 8003);
+    private static final String URL_0 = "https://serve.example/0";
+    private static final String URL_C = "https://serve.example/c";
+
+    @TempDir
+    Path stateDir;
+
+    private TopologyFixture topology;
+    private TestClock clock;
+    private ExecutorService executor;
+    private ServingQueries queries;
+    private FakeLocator locator;
+    private FakePeers peers;
+    private QueryRouter router;
+
+    @BeforeEach
+    void setUp() {
+        topology = TopologyFixture.withDefaults(stateDir);
+        clock = new TestClock(Events.T0);
+        executor = Executors.newFixedThreadPool(2);
+        queries = new ServingQueries(new FixtureStores(topology), ProcessorConfig.defaults().resolutions(),
+                QueryConfig.defaults(), clock);
+        locator = new FakeLocator();
+        peers = new FakePeers();
+        router = new QueryRouter(queries, new StoreReads(executor, Duration.ofMillis(400)), locator, peers);
+
+        topology.send(report("c1", URL_A, at(1), load(100, 1000, 10.0, 20)), register("c5", null, at(1), 600));
+        clock.set(at(10));
+    }
+
+    @AfterEach
+    void tearDown() {
+        executor.shutdownNow();
+        topology.close();
+    }
+
+    private static EndpointStats row(String url) {
+        return new EndpointStats("e", "m", url, 1, 1, 1, 1, 1, "2025-03-01T12:00:00Z");
+    }
+
+    private static LoadingInstance loading(String id) {
+        return new LoadingInstance(id, "e", null, "m", null, null, null, null, null, 0, 0, "2025-03-01T12:00:00Z");
+    }
+
+    private static <T> T await(CompletionStage<T> stage) {
+        try {
+            return stage.toCompletableFuture().join();
+        } catch (CompletionException e) {
+            throw (RuntimeException) StoreReads.unwrap(e);
+        }
+    }
+
+    @Test
+    void listReadJoinsThisInstanceAndOneCallPerPeerSortedByUrl() {
+        locator.partitions(EndpointView.STORE, new PartitionLocation(0, SELF, List.of()),
+                new PartitionLocation(1, PEER_A, List.of()), new PartitionLocation(2, PEER_B, List.of()),
+                new PartitionLocation(3, PEER_A, List.of()));
+        peers.answer(PEER_A, (action, query) -> new EndpointsResponse(List.of(row(URL_C))));
+        peers.answer(PEER_B, (action, query) -> new EndpointsResponse(List.of(row(URL_0))));
+
+        EndpointsResponse answer = await(router.endpoints(Events.COMPANY));
+
+        assertThat(answer.endpoints()).extracting(EndpointStats::url).containsExactly(URL_0, URL_A, URL_C);
+        assertThat(peers.calls).hasSize(2);
+        Call toA = peers.callsTo(PEER_A).get(0);
+        assertThat(toA.action()).isEqualTo(PeerAction.GET_ENDPOINTS);
+        assertThat(toA.query().partitions()).containsExactly(1, 3);
+        assertThat(toA.query().allowStale()).isFalse();
+        assertThat(toA.query().company()).isEqualTo(Events.COMPANY);
+        assertThat(toA.query().nowMs()).isEqualTo(clock.millis());
+    }
+
+    @Test
+    void loadingInstancesAreJoinedById() {
+        locator.partitions(ContainerRegistry.STORE, new PartitionLocation(0, PEER_A, List.of()),
+                new PartitionLocation(1, SELF, List.of()));
+        peers.answer(PEER_A, (action, query) -> new LoadingInstancesResponse(List.of(loading("c9"), loading("c0"))));
+
+        LoadingInstancesResponse answer = await(router.loadingInstances(Events.COMPANY));
+
+        assertThat(answer.instances()).extracting(LoadingInstance::id).containsExactly("c0", "c5", "c9");
+    }
+
+    @Test
+    void keyedReadGoesToTheOwnerOfTheKeysPartitionOnly() {
+        locator.keyOwner = new PartitionLocation(4, PEER_B, List.of());
+        EndpointDetails remote = new EndpointDetails("e", "m", URL_C, null, null, null, null, null, 5,
+                "2025-03-01T12:00:00Z", List.of());
+        peers.answer(PEER_B, (action, query) -> remote);
+
+        assertThat(await(router.endpointDetails(Events.COMPANY, URL_C))).isEqualTo(remote);
+        assertThat(locator.keysLocated).containsExactly(EndpointView.STORE + " " + new EndpointKey(Events.COMPANY, URL_C));
+        Call call = peers.callsTo(PEER_B).get(0);
+        assertThat(call.query().partitions()).containsExactly(4);
+        assertThat(call.query().request().path("endpoint_url").asText()).isEqualTo(URL_C);
+    }
+
+    @Test
+    void keyOwnedHereIsReadLocally() {
+        locator.keyOwner = new PartitionLocation(4, SELF, List.of());
+
+        assertThat(await(router.endpointDetails(Events.COMPANY, URL_A)).instances()).hasSize(1);
+        assertThat(peers.calls).isEmpty();
+    }
+
+    @Test
+    void historyLocatesTheMetricStoreOfThePlannedResolution() {
+        locator.keyOwner = new PartitionLocation(2, SELF, List.of());
+        long from = Events.T0.toEpochMilli();
+        MetricsHistoryRequest shortRange = new MetricsHistoryRequest(URL_A, from, from + 80_000, 40, MetricType.REQUESTS, true);
+        MetricsHistoryRequest longAgo = new MetricsHistoryRequest(URL_A, from - Duration.ofDays(30).toMillis(), from,
+                3600, MetricType.REQUESTS, false);
+
+        await(router.metricsHistory(Events.COMPANY, shortRange));
+        await(router.metricsHistory(Events.COMPANY, longAgo));
+
+        assertThat(locator.keysLocated).containsExactly(
+                "endpoint-metrics-10s " + new EndpointKey(Events.COMPANY, URL_A),
+                "endpoint-metrics-300s " + new EndpointKey(Events.COMPANY, URL_A));
+    }
+
+    @Test
+    void theOwnersErrorReachesTheCallerUnchangedAndIsNotRetried() {
+        locator.keyOwner = new PartitionLocation(1, PEER_A, List.of());
+        peers.answer(PEER_A, (action, query) -> {
+            throw ApiException.noInstances(URL_C);
+        });
+
+        Throwable thrown = catchThrowable(() -> await(router.endpointDetails(Events.COMPANY, URL_C)));
+
+        assertThat(thrown).isInstanceOf(ApiException.class);
+        assertThat(((ApiException) thrown).subcode()).isEqualTo(1052);
+        assertThat(peers.calls).hasSize(1);
+    }
+
+    @Test
+    void anOwnerNotKnownYetIsLocatedAgainUntilKnown() {
+        locator.keyOwner = new PartitionLocation(1, SELF, List.of());
+        locator.notAvailableTimes.set(3);
+
+        assertThat(await(router.endpointDetails(Events.COMPANY, URL_A)).url()).isEqualTo(URL_A);
+        assertThat(locator.keysLocated).hasSize(4);
+    }
+
+    @Test
+    void anOwnerNeverKnownAnswers503AtTheDeadline() {
+        locator.keyOwner = new PartitionLocation(1, SELF, List.of());
+        locator.notAvailableTimes.set(Integer.MAX_VALUE);
+
+        Throwable thrown = catchThrowable(() -> await(router.endpointDetails(Events.COMPANY, URL_A)));
+
+        assertThat(thrown).isInstanceOf(ApiException.class);
+        assertThat(((ApiException) thrown).httpCode()).isEqualTo(503);
+    }
+
+    @Test
+    void aPeerThatCannotReadNowIsAskedAgainAfterLocatingAgain() {
+        locator.partitions(EndpointView.STORE, new PartitionLocation(0, SELF, List.of()),
+                new PartitionLocation(1, PEER_A, List.of()));
+        AtomicInteger calls = new AtomicInteger();
+        peers.answer(PEER_A, (action, query) -> {
+            if (calls.incrementAndGet() == 1) {
+                throw new StoreReads.TransientReadException("rebalancing");
+            }
+            return new EndpointsResponse(List.of(row(URL_C)));
+        });
+
+        assertThat(await(router.endpoints(Events.COMPANY)).endpoints()).hasSize(2);
+        assertThat(calls).hasValue(2);
+        assertThat(locator.allLocated.get()).isEqualTo(2);
+    }
+
+    @Test
+    void anUnreachablePeerWithoutStandbyMakesTheList503NotPartial() {
+        locator.partitions(EndpointView.STORE, new PartitionLocation(0, SELF, List.of()),
+                new PartitionLocation(1, PEER_A, List.of()), new PartitionLocation(2, PEER_B, List.of()));
+        peers.answer(PEER_A, (action, query) -> new EndpointsResponse(List.of(row(URL_C))));
+        peers.unreachable(PEER_B);
+
+        Throwable thrown = catchThrowable(() -> await(router.endpoints(Events.COMPANY)));
+
+        assertThat(thrown).isInstanceOf(ApiException.class);
+        assertThat(((ApiException) thrown).httpCode()).isEqualTo(503);
+    }
+
+    @Test
+    void anUnreachableOwnerIsReplacedByAStandbyAskedForStaleData() {
+        locator.partitions(EndpointView.STORE, new PartitionLocation(0, SELF, List.of()),
+                new PartitionLocation(1, PEER_A, List.of(PEER_B)));
+        peers.unreachable(PEER_A);
+        peers.answer(PEER_B, (action, query) -> new EndpointsResponse(List.of(row(URL_C))));
+
+        assertThat(await(router.endpoints(Events.COMPANY)).endpoints()).extracting(EndpointStats::url)
+                .containsExactly(URL_A, URL_C);
+        Call toStandby = peers.callsTo(PEER_B).get(0);
+        assertThat(toStandby.query().partitions()).containsExactly(1);
+        assertThat(toStandby.query().allowStale()).isTrue();
+    }
+
+    @Test
+    void anUnreachableOwnerIsReplacedByThisInstancesStandbyCopy() {
+        locator.keyOwner = new PartitionLocation(3, PEER_A, List.of(PEER_B, SELF));
+        peers.unreachable(PEER_A);
+
+        assertThat(await(router.endpointDetails(Events.COMPANY, URL_A)).url()).isEqualTo(URL_A);
+        assertThat(peers.callsTo(PEER_B)).isEmpty();
+    }
+
+    @Test
+    void mergeJoinsAndSortsEveryPart() {
+        assertThat(QueryMerge.endpoints(List.of(new EndpointsResponse(List.of(row(URL_C), row(URL_A))),
+                new EndpointsResponse(List.of()), new EndpointsResponse(List.of(row(URL_0))))).endpoints())
+                .extracting(EndpointStats::url).containsExactly(URL_0, URL_A, URL_C);
+        assertThat(QueryMerge.loadingInstances(List.of(new LoadingInstancesResponse(List.of(loading("b"))),
+                new LoadingInstancesResponse(List.of(loading("c"), loading("a"))))).instances())
+                .extracting(LoadingInstance::id).containsExactly("a", "b", "c");
+    }
+
+    private record Call(HostInfo peer, PeerAction<?> action, PeerQuery query) {
+    }
+
+    private static final class FakeLocator implements StoreLocator {
+        final Map<String, List<PartitionLocation>> byStore = new HashMap<>();
+        final List<String> keysLocated = Collections.synchronizedList(new ArrayList<>());
+        final AtomicInteger allLocated = new AtomicInteger();
+        final AtomicInteger notAvailableTimes = new AtomicInteger();
+        volatile PartitionLocation keyOwner;
+
+        void partitions(String store, PartitionLocation... locations) {
+            byStore.put(store, List.of(locations));
+        }
+
+        @Override
+        public HostInfo self() {
+            return SELF;
+        }
+
+        @Override
+        public PartitionLocation locateKey(String store, EndpointKey key) {
+            keysLocated.add(store + " " + key);
+            if (notAvailableTimes.getAndDecrement() > 0) {
+                throw new StoreReads.TransientReadException("NOT_AVAILABLE");
+            }
+            return keyOwner;
+        }
+
+        @Override
+        public List<PartitionLocation> locateAll(String store) {
+            allLocated.incrementAndGet();
+            return byStore.get(store);
+        }
+    }
+
+    private static final class FakePeers implements PeerTransport {
+        final List<Call> calls = Collections.synchronizedList(new ArrayList<>());
+        final Map<HostInfo, BiFunction<PeerAction<?>, PeerQuery, Object>> answers = new HashMap<>();
+
+        void answer(HostInfo peer, BiFunction<PeerAction<?>, PeerQuery, Object> answer) {
+            answers.put(peer, answer);
+        }
+
+        void unreachable(HostInfo peer) {
+            answers.put(peer, (action, query) -> {
+                throw new PeerUnreachableException(peer, "connection refused", null);
+            });
+        }
+
+        List<Call> callsTo(HostInfo peer) {
+            return calls.stream().filter(c -> c.peer().equals(peer)).toList();
+        }
+
+        @Override
+        public <R> CompletionStage<R> query(HostInfo peer, PeerAction<R> action, PeerQuery query, Duration timeout) {
+            calls.add(new Call(peer, action, query));
+            // Answer later, on another thread, as an HTTP client does.
+            return CompletableFuture.supplyAsync(() -> action.answerType().cast(answers.get(peer).apply(action, query)));
+        }
+    }
+}
