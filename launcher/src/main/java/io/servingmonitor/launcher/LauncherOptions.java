@@ -1,5 +1,7 @@
 package io.servingmonitor.launcher;
 
+import io.servingmonitor.api.ApiConfig;
+import io.servingmonitor.api.TrustedProxies;
 import io.servingmonitor.processor.MetricResolution;
 import io.servingmonitor.processor.ProcessorConfig;
 import io.servingmonitor.topics.TopicSettings;
@@ -32,7 +34,8 @@ public record LauncherOptions(
         Duration minChartInterval,
         long bodyLimitBytes,
         Optional<String> tokenSecret,
-        int standbyReplicas) {
+        int standbyReplicas,
+        List<String> trustedProxies) {
 
     /** The environment variable that may carry the token secret instead of a flag (keeps it out of `ps`). */
     public static final String TOKEN_SECRET_ENV = "SERVING_MONITOR_TOKEN_SECRET";
@@ -54,7 +57,9 @@ public record LauncherOptions(
             "  --metric-resolutions LIST  WINDOW:RETENTION,... (default 10s:2d,5m:90d)",
             "  --min-chart-interval DUR   smallest chart interval (default 40s)",
             "  --body-limit BYTES         largest request body (default 1048576)",
-            "  --token-secret SECRET      JWT secret shared by all nodes (or env " + TOKEN_SECRET_ENV + ")");
+            "  --token-secret SECRET      JWT secret shared by all nodes, 32+ characters (or env " + TOKEN_SECRET_ENV + ")",
+            "  --trusted-proxies LIST     addresses or CIDR blocks whose X-Forwarded-For / X-Real-IP are believed",
+            "                             (default 127.0.0.0/8,::1)");
 
     /**
      * Parses the arguments after the {@code standalone} command.
@@ -77,6 +82,8 @@ public record LauncherOptions(
         Duration minChart = Duration.ofSeconds(40);
         long bodyLimit = 1024 * 1024;
         String secret = env.get(TOKEN_SECRET_ENV);
+        String secretSource = "environment variable " + TOKEN_SECRET_ENV;
+        List<String> trustedProxies = ApiConfig.DEFAULT_TRUSTED_PROXIES;
 
         for (int i = 0; i < args.size(); i++) {
             String flag = args.get(i);
@@ -90,6 +97,9 @@ public record LauncherOptions(
                 throw new IllegalArgumentException(flag + " needs a value");
             }
             String value = args.get(++i);
+            if (value.startsWith("--")) {
+                throw new IllegalArgumentException(flag + " needs a value, not the option " + value);
+            }
             switch (flag) {
                 case "--port" -> port = intIn(flag, value, 0, 65535);
                 case "--host" -> host = value;
@@ -105,7 +115,11 @@ public record LauncherOptions(
                 case "--metric-resolutions" -> resolutions = resolutions(flag, value);
                 case "--min-chart-interval" -> minChart = duration(flag, value);
                 case "--body-limit" -> bodyLimit = intIn(flag, value, 1024, Integer.MAX_VALUE);
-                case "--token-secret" -> secret = value;
+                case "--token-secret" -> {
+                    secret = value;
+                    secretSource = "--token-secret";
+                }
+                case "--trusted-proxies" -> trustedProxies = proxies(flag, value);
                 default -> throw new IllegalArgumentException("unknown option " + flag + "\n" + USAGE);
             }
         }
@@ -113,12 +127,12 @@ public record LauncherOptions(
             advertisedHost = host.equals("0.0.0.0") ? "127.0.0.1" : host;
         }
         if (secret != null && secret.length() < 32) {
-            throw new IllegalArgumentException("the token secret must be at least 32 characters");
+            throw new IllegalArgumentException(secretSource + ": the token secret must be at least 32 characters");
         }
         return new LauncherOptions(host, port, advertisedHost, dataDir, Optional.ofNullable(credentials),
                 Optional.ofNullable(bootstrap), kafkaPort, applicationId,
                 new TopicSettings(partitions, (short) replication), resolutions, minChart, bodyLimit,
-                Optional.ofNullable(secret), standby);
+                Optional.ofNullable(secret), standby, trustedProxies);
     }
 
     private static int intIn(String flag, String value, int min, int max) {
@@ -131,6 +145,16 @@ public record LauncherOptions(
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(flag + " must be a whole number, not '" + value + "'");
         }
+    }
+
+    private static List<String> proxies(String flag, String value) {
+        List<String> list = java.util.Arrays.stream(value.split(",")).map(String::trim).filter(p -> !p.isEmpty()).toList();
+        try {
+            TrustedProxies.parse(list);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(flag + ": " + e.getMessage());
+        }
+        return list;
     }
 
     private static Duration duration(String flag, String value) {

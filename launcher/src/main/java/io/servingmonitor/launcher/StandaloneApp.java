@@ -120,12 +120,14 @@ public final class StandaloneApp implements AutoCloseable {
         ApiConfig apiConfig = ApiConfig.builder()
                 .tokenSecret(tokenSecret)
                 .bodyLimitBytes(options.bodyLimitBytes())
+                .trustedProxies(options.trustedProxies())
                 .build();
 
         int port = options.port() == 0 ? freePort() : options.port();
         ProcessorConfig processorConfig = new ProcessorConfig(options.resolutions(), EXPIRY_SCAN_INTERVAL, METRIC_GRACE);
         StreamsSettings streamsSettings = new StreamsSettings(options.applicationId(), bootstrapServers,
-                dataDir.resolve("streams"), options.advertisedHost(), port, options.standbyReplicas());
+                dataDir.resolve("streams"), options.advertisedHost(), port, options.standbyReplicas(),
+                options.topics().replicationFactor());
         streams = new StreamsRunner(ServingTopology.build(processorConfig), streamsSettings.toProperties());
         // Leave the group on a clean stop: the other instances take over its partitions (and answer
         // their reads) at once, not only when its session times out.

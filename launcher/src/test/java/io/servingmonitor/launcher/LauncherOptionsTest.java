@@ -173,11 +173,34 @@ class LauncherOptionsTest {
 
         assertThatThrownBy(() -> parse("--token-secret", shortSecret))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("token secret")
+                .hasMessageContaining("--token-secret")
                 .hasMessageContaining("at least 32 characters");
         assertThatThrownBy(() -> LauncherOptions.parse(List.of(), Map.of(LauncherOptions.TOKEN_SECRET_ENV, shortSecret)))
                 .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(LauncherOptions.TOKEN_SECRET_ENV)
                 .hasMessageContaining("at least 32 characters");
         assertThat(parse("--token-secret", "x".repeat(32)).tokenSecret()).contains("x".repeat(32));
+    }
+
+    @Test
+    void trustedProxiesDefaultToLoopbackAndAcceptAddressesAndBlocks() {
+        assertThat(parse().trustedProxies()).containsExactly("127.0.0.0/8", "::1");
+        assertThat(parse("--trusted-proxies", "10.0.0.0/8, 192.168.1.7").trustedProxies())
+                .containsExactly("10.0.0.0/8", "192.168.1.7");
+    }
+
+    @Test
+    void badTrustedProxyIsRejectedNamingTheFlag() {
+        assertThatThrownBy(() -> parse("--trusted-proxies", "nginx.internal"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("--trusted-proxies")
+                .hasMessageContaining("nginx.internal");
+    }
+
+    @Test
+    void flagFollowedByAnotherFlagIsMissingItsValue() {
+        assertThatThrownBy(() -> parse("--host", "--port", "8008"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("--host needs a value");
     }
 }

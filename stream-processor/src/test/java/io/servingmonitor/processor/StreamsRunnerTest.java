@@ -18,7 +18,7 @@ class StreamsRunnerTest {
 
     @Test
     void runnerIsRunningFromStartUntilCloseAndReportsItsStateChanges() throws InterruptedException {
-        StreamsSettings settings = new StreamsSettings("runner-test", "127.0.0.1:1", stateDir, "localhost", 7070, 0);
+        StreamsSettings settings = new StreamsSettings("runner-test", "127.0.0.1:1", stateDir, "localhost", 7070, 0, 1);
         List<KafkaStreams.State> states = new CopyOnWriteArrayList<>();
         StreamsRunner runner = new StreamsRunner(ServingTopology.build(ProcessorConfig.defaults()), settings.toProperties(),
                 (next, previous) -> states.add(next));

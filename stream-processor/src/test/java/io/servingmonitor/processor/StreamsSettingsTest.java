@@ -11,10 +11,10 @@ import org.junit.jupiter.api.Test;
 class StreamsSettingsTest {
 
     private final StreamsSettings settings = new StreamsSettings("serving-monitor", "broker-1:9092,broker-2:9092",
-            Path.of("/var/lib/serving-monitor"), "query-1.internal", 8081, 1);
+            Path.of("/var/lib/serving-monitor"), "query-1.internal", 8081, 1, 3);
 
     @Test
-    void propertiesCarryExactlyOnceStateDirApplicationServerAndStandbys() {
+    void propertiesCarryExactlyOnceStateDirApplicationServerStandbysAndReplication() {
         Properties props = settings.toProperties();
 
         assertThat(props.get(StreamsConfig.APPLICATION_ID_CONFIG)).isEqualTo("serving-monitor");
@@ -23,6 +23,7 @@ class StreamsSettingsTest {
         assertThat(props.get(StreamsConfig.STATE_DIR_CONFIG)).isEqualTo(Path.of("/var/lib/serving-monitor").toString());
         assertThat(props.get(StreamsConfig.APPLICATION_SERVER_CONFIG)).isEqualTo("query-1.internal:8081");
         assertThat(props.get(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG)).isEqualTo(1);
+        assertThat(props.get(StreamsConfig.REPLICATION_FACTOR_CONFIG)).isEqualTo(3);
     }
 
     @Test
@@ -34,8 +35,15 @@ class StreamsSettingsTest {
     }
 
     @Test
+    void replicationFactorBelowOneIsRejected() {
+        assertThatThrownBy(() -> new StreamsSettings("a", "b:1", Path.of("s"), "h", 80, 0, 0))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("replication factor");
+    }
+
+    @Test
     void portOutOfRangeIsRejected() {
-        assertThatThrownBy(() -> new StreamsSettings("a", "b:1", Path.of("s"), "h", 0, 0))
+        assertThatThrownBy(() -> new StreamsSettings("a", "b:1", Path.of("s"), "h", 0, 0, 1))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("port");
     }
