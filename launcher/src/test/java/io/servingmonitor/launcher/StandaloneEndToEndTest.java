@@ -6,6 +6,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.servingmonitor.api.client.ServingClient;
 import io.servingmonitor.api.client.ServingClient.Reply;
 import io.servingmonitor.testkafka.KafkaFixture;
+import io.servingmonitor.topics.ContainerEvent;
+import io.servingmonitor.topics.ContainerKey;
+import io.servingmonitor.topics.Serdes;
+import io.servingmonitor.topics.Topics;
+import java.util.ArrayList;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -44,8 +52,8 @@ class StandaloneEndToEndTest {
     @BeforeAll
     static void startApp() throws Exception {
         Path credentials = dir.resolve("credentials");
-        Files.write(credentials, List.of("# two tenants, one per client style",
-                "e2e-basic:basic-key:basic-secret", "e2e-sdk:sdk-key:sdk-secret"));
+        Files.write(credentials, List.of("# one tenant per test, so that no test sees another's containers",
+                "e2e-basic:basic-key:basic-secret", "e2e-sdk:sdk-key:sdk-secret", "e2e-rejects:rej-key:rej-secret"));
         LauncherOptions options = LauncherOptions.parse(List.of(
                 "--bootstrap-servers", KAFKA.bootstrapServers(),
                 "--port", "0",
@@ -83,6 +91,61 @@ class StandaloneEndToEndTest {
     void scenarioAsTheClearMlSdkSpeaks() throws Exception {
         ServingClient client = new ServingClient(baseUrl).login("sdk-key", "sdk-secret");
         runScenario(client::get, "sdk");
+    }
+
+    @Test
+    void rejectedWritesAre4xxEnvelopesAndLeaveNothingOnKafka() {
+        ServingClient client = new ServingClient(baseUrl).withBasic("rej-key", "rej-secret");
+        String nested = "{\"container_id\": \"rejected-9\", \"x\": " + "[".repeat(200) + "]".repeat(200) + "}";
+        String huge = "{\"container_id\": \"rejected-10\", \"endpoint_name\": \"" + "e".repeat(1_100_000) + "\"}";
+        List<Reply> replies = List.of(
+                client.post("serving.register_container", "{\"container_id\": \"rejected-1\", "),
+                client.post("serving.register_container", model("rejected-2", "/u") + ", \"timeout\": \"soon\"}"),
+                client.post("serving.register_container", model("rejected-3", "/u") + ", \"timeout\": 0}"),
+                client.post("serving.container_status_report", model("rejected-4", "/u") + ", \"requests_num\": -5}"),
+                client.post("serving.container_status_report", model("rejected-5", "/u") + ", \"latency_ms\": 1e300}"),
+                client.post("serving.register_container", model("rejected-6", "/u")
+                        + ", \"reference\": [{\"type\": \"planet\", \"value\": \"x\"}]}"),
+                client.post("serving.register_container", "{\"container_id\": \"rejected-7\"}"),
+                client.post("serving.container_status_report",
+                        "{\"container_id\": \"rejected-8\", \"endpoint_name\": \"e\", \"model_name\": \"m\"}"),
+                client.post("serving.register_container", nested),
+                client.post("serving.register_container", huge),
+                client.post("serving.register_containers", model("rejected-11", "/u") + "}"),
+                new ServingClient(baseUrl).post("serving.register_container", model("rejected-12", "/u") + "}"));
+
+        assertThat(replies).allSatisfy(reply -> {
+            assertThat(reply.status()).as(reply.body()).isBetween(400, 499);
+            assertThat(reply.resultCode()).isEqualTo(reply.status());
+            assertThat(reply.body()).doesNotContain("Exception", "\tat ");
+        });
+        assertThat(replies).extracting(Reply::resultSubcode)
+                .containsExactly(12, 12, 12, 12, 12, 12, 11, 12, 12, 0, 0, 20);
+        assertThat(replies.get(9).status()).isEqualTo(413);
+        assertThat(replies.get(10).status()).isEqualTo(404);
+
+        String marker = "accepted-" + UUID.randomUUID();
+        ok(client.post("serving.register_container", model(marker, "/u") + "}"));
+        assertThat(containerIdsOnKafkaUpTo(marker)).noneMatch(id -> id.startsWith("rejected-"));
+    }
+
+    /** The container ids of every event on container-events, read from the start until {@code marker} shows up. */
+    private static List<String> containerIdsOnKafkaUpTo(String marker) {
+        Map<String, Object> config = Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers(),
+                ConsumerConfig.GROUP_ID_CONFIG, KAFKA.uniqueName("e2e-reader"),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        List<String> ids = new ArrayList<>();
+        try (KafkaConsumer<ContainerKey, ContainerEvent> consumer = new KafkaConsumer<>(config,
+                Serdes.containerKey().deserializer(), Serdes.containerEvent().deserializer())) {
+            consumer.subscribe(List.of(Topics.CONTAINER_EVENTS));
+            long deadline = System.nanoTime() + PATIENCE.toNanos();
+            while (!ids.contains(marker) && System.nanoTime() < deadline) {
+                consumer.poll(Duration.ofMillis(200)).forEach(record -> ids.add(record.key().containerId()));
+            }
+        }
+        assertThat(ids).as("the accepted marker event reached Kafka").contains(marker);
+        return ids;
     }
 
     /**
