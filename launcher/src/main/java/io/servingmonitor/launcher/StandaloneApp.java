@@ -38,7 +38,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.streams.CloseOptions;
@@ -216,9 +215,5 @@ public final class StandaloneApp implements AutoCloseable {
             thread.setDaemon(true);
             return thread;
         };
-    }
-
-    static long secondsSince(long startNanos) {
-        return TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - startNanos);
     }
 }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.servingmonitor.api.client.ServingClient;
 import io.servingmonitor.api.client.ServingClient.Reply;
 import io.servingmonitor.testkafka.KafkaFixture;
+import io.servingmonitor.topics.ContainerEntry;
 import io.servingmonitor.topics.ContainerEvent;
 import io.servingmonitor.topics.ContainerKey;
 import io.servingmonitor.topics.Serdes;
@@ -53,7 +54,7 @@ class StandaloneEndToEndTest {
     static void startApp() throws Exception {
         Path credentials = dir.resolve("credentials");
         Files.write(credentials, List.of("# one tenant per test, so that no test sees another's containers",
-                "e2e-basic:basic-key:basic-secret", "e2e-sdk:sdk-key:sdk-secret", "e2e-rejects:rej-key:rej-secret"));
+                "e2e-basic:basic-key:basic-secret", "e2e-sdk:sdk-key:sdk-secret", "e2e-rejects:rej-key:rej-secret", "e2e-expiry:exp-key:exp-secret"));
         LauncherOptions options = LauncherOptions.parse(List.of(
                 "--bootstrap-servers", KAFKA.bootstrapServers(),
                 "--port", "0",
@@ -127,6 +128,41 @@ class StandaloneEndToEndTest {
         String marker = "accepted-" + UUID.randomUUID();
         ok(client.post("serving.register_container", model(marker, "/u") + "}"));
         assertThat(containerIdsOnKafkaUpTo(marker)).noneMatch(id -> id.startsWith("rejected-"));
+    }
+
+    @Test
+    void silentContainerExpiresAfterItsTimeoutAndIsTombstoned() throws Exception {
+        ServingClient client = new ServingClient(baseUrl).withBasic("exp-key", "exp-secret");
+        String url = "https://serving.example/expiry";
+        ok(client.post("serving.register_container", model("short-lived", url) + ", \"timeout\": 2}"));
+        ok(client.post("serving.register_container", model("long-lived", url) + ", \"timeout\": 600}"));
+        eventually(() -> client.get("serving.get_endpoints", "{}"),
+                r -> r.data().path("endpoints").path(0).path("instances").asInt() == 2);
+
+        Reply after = eventually(() -> client.get("serving.get_endpoints", "{}"),
+                r -> r.data().path("endpoints").path(0).path("instances").asInt() == 1);
+        assertThat(after.data().path("endpoints")).hasSize(1);
+
+        Map<String, Object> config = Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers(),
+                ConsumerConfig.GROUP_ID_CONFIG, KAFKA.uniqueName("e2e-state-reader"),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        ContainerKey key = new ContainerKey("e2e-expiry", "short-lived");
+        boolean tombstone = false;
+        try (KafkaConsumer<ContainerKey, ContainerEntry> consumer = new KafkaConsumer<>(config,
+                Serdes.containerKey().deserializer(), Serdes.containerEntry().deserializer())) {
+            consumer.subscribe(List.of(Topics.CONTAINER_STATE));
+            long deadline = System.nanoTime() + PATIENCE.toNanos();
+            while (!tombstone && System.nanoTime() < deadline) {
+                for (var record : consumer.poll(Duration.ofMillis(200))) {
+                    if (record.key().equals(key) && record.value() == null) {
+                        tombstone = true;
+                    }
+                }
+            }
+        }
+        assertThat(tombstone).as("container-state carries a tombstone for the expired container").isTrue();
     }
 
     /** The container ids of every event on container-events, read from the start until {@code marker} shows up. */
