@@ -28,7 +28,9 @@ public record EndpointStats(
     /**
      * The row for {@code url} from its live containers (at least one): instances counted, uptime
      * the max, requests the sum of the cumulative counters, requests per minute the mean to two
-     * decimals, latency the mean rounded to an integer, last update the latest activity.
+     * decimals, latency the mean rounded half-up to an integer, last update the latest activity.
+     * Means are over the containers that reported the figure (as ClearML does): a container that
+     * registered but has not reported yet does not pull them towards zero. No report at all: 0.
      */
     public static EndpointStats of(String url, Collection<ContainerEntry> containers) {
         if (containers.isEmpty()) {
@@ -38,26 +40,33 @@ public record EndpointStats(
         long uptime = 0;
         long requests = 0;
         double requestsMinSum = 0;
+        int requestsMinCount = 0;
         double latencySum = 0;
+        int latencyCount = 0;
         long lastActivity = Long.MIN_VALUE;
         for (ContainerEntry c : containers) {
             LoadReport load = c.load();
             uptime = Math.max(uptime, orZero(load.uptimeSec()));
             requests += orZero(load.requestsNum());
-            requestsMinSum += load.requestsMin() == null ? 0 : load.requestsMin();
-            latencySum += orZero(load.latencyMs());
+            if (load.requestsMin() != null) {
+                requestsMinSum += load.requestsMin();
+                requestsMinCount++;
+            }
+            if (load.latencyMs() != null) {
+                latencySum += load.latencyMs();
+                latencyCount++;
+            }
             lastActivity = Math.max(lastActivity, c.lastActivityMs());
         }
-        int n = containers.size();
         return new EndpointStats(
                 representative.model().endpointName(),
                 representative.model().modelName(),
                 url,
-                n,
+                containers.size(),
                 uptime,
                 requests,
-                round2(requestsMinSum / n),
-                Math.round(latencySum / n),
+                requestsMinCount == 0 ? 0 : round2(requestsMinSum / requestsMinCount),
+                latencyCount == 0 ? 0 : Math.round(latencySum / latencyCount),
                 IsoTime.format(lastActivity));
     }
 
