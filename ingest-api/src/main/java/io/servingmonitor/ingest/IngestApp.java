@@ -15,7 +15,7 @@ public final class IngestApp {
     }
 
     /**
-     * The ingest app, not started.
+     * The ingest app with ClearML's automatic registration, not started.
      *
      * @param publisher where accepted writes go ({@link KafkaEventPublisher} in production)
      * @param clock     stamps the events
@@ -23,6 +23,18 @@ public final class IngestApp {
      */
     public static Javalin create(ApiConfig config, Authenticator authenticator, EventPublisher publisher, Clock clock,
                                  Consumer<JavalinConfig> extra) {
-        return ServingHttp.create(config, authenticator, new IngestActions(publisher, clock).definitions(), extra, clock);
+        return create(config, authenticator, new IngestActions(publisher, clock), clock, extra);
+    }
+
+    /**
+     * The ingest app serving {@code actions} (e.g. with a {@link RegistrationPolicy} and a
+     * {@link ContainerDirectory}), not started.
+     *
+     * @param clock stamps {@code receivedAtMs} of each call
+     * @param extra more routes, e.g. {@code /health}
+     */
+    public static Javalin create(ApiConfig config, Authenticator authenticator, IngestActions actions, Clock clock,
+                                 Consumer<JavalinConfig> extra) {
+        return ServingHttp.create(config, authenticator, actions.definitions(), extra, clock);
     }
 }

@@ -19,6 +19,10 @@ import java.util.Optional;
  * @param kafkaPort        the embedded broker's port (0: any free port)
  * @param credentials      the key file; empty means a generated one in the data dir
  * @param tokenSecret      the JWT signing secret shared by all nodes; empty means one kept in the data dir
+ * @param containerAutoRegister   ClearML's {@code container_auto_register}: a status report of an unknown
+ *                                container registers it (false: 400/1051)
+ * @param containerAutoUnregister ClearML's {@code container_auto_unregister}: unregistering an unknown
+ *                                container succeeds (false: 400/1051)
  */
 public record LauncherOptions(
         String host,
@@ -35,7 +39,9 @@ public record LauncherOptions(
         long bodyLimitBytes,
         Optional<String> tokenSecret,
         int standbyReplicas,
-        List<String> trustedProxies) {
+        List<String> trustedProxies,
+        boolean containerAutoRegister,
+        boolean containerAutoUnregister) {
 
     /** The environment variable that may carry the token secret instead of a flag (keeps it out of `ps`). */
     public static final String TOKEN_SECRET_ENV = "SERVING_MONITOR_TOKEN_SECRET";
@@ -59,7 +65,12 @@ public record LauncherOptions(
             "  --body-limit BYTES         largest request body (default 1048576)",
             "  --token-secret SECRET      JWT secret shared by all nodes, 32+ characters (or env " + TOKEN_SECRET_ENV + ")",
             "  --trusted-proxies LIST     addresses or CIDR blocks whose X-Forwarded-For / X-Real-IP are believed",
-            "                             (default 127.0.0.0/8,::1)");
+            "                             (default 127.0.0.0/8,::1)",
+            "  --container-auto-register true|false",
+            "                             a status report of an unknown container registers it (default true;",
+            "                             false: 400/1051 'container not registered')",
+            "  --container-auto-unregister true|false",
+            "                             unregistering an unknown container succeeds (default true; false: 400/1051)");
 
     /**
      * Parses the arguments after the {@code standalone} command.
@@ -84,6 +95,8 @@ public record LauncherOptions(
         String secret = env.get(TOKEN_SECRET_ENV);
         String secretSource = "environment variable " + TOKEN_SECRET_ENV;
         List<String> trustedProxies = ApiConfig.DEFAULT_TRUSTED_PROXIES;
+        boolean autoRegister = true;
+        boolean autoUnregister = true;
 
         for (int i = 0; i < args.size(); i++) {
             String flag = args.get(i);
@@ -120,6 +133,8 @@ public record LauncherOptions(
                     secretSource = "--token-secret";
                 }
                 case "--trusted-proxies" -> trustedProxies = proxies(flag, value);
+                case "--container-auto-register" -> autoRegister = bool(flag, value);
+                case "--container-auto-unregister" -> autoUnregister = bool(flag, value);
                 default -> throw new IllegalArgumentException("unknown option " + flag + "\n" + USAGE);
             }
         }
@@ -132,7 +147,7 @@ public record LauncherOptions(
         return new LauncherOptions(host, port, advertisedHost, dataDir, Optional.ofNullable(credentials),
                 Optional.ofNullable(bootstrap), kafkaPort, applicationId,
                 new TopicSettings(partitions, (short) replication), resolutions, minChart, bodyLimit,
-                Optional.ofNullable(secret), standby, trustedProxies);
+                Optional.ofNullable(secret), standby, trustedProxies, autoRegister, autoUnregister);
     }
 
     private static int intIn(String flag, String value, int min, int max) {
@@ -145,6 +160,14 @@ public record LauncherOptions(
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(flag + " must be a whole number, not '" + value + "'");
         }
+    }
+
+    private static boolean bool(String flag, String value) {
+        return switch (value) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new IllegalArgumentException(flag + " must be true or false, not '" + value + "'");
+        };
     }
 
     private static List<String> proxies(String flag, String value) {

@@ -9,6 +9,7 @@ import io.servingmonitor.api.ServingHttp;
 import io.servingmonitor.embeddedkafka.EmbeddedKafkaBroker;
 import io.servingmonitor.ingest.IngestActions;
 import io.servingmonitor.ingest.KafkaEventPublisher;
+import io.servingmonitor.ingest.RegistrationPolicy;
 import io.servingmonitor.processor.ProcessorConfig;
 import io.servingmonitor.processor.ServingTopology;
 import io.servingmonitor.processor.StreamsRunner;
@@ -152,7 +153,11 @@ public final class StandaloneApp implements AutoCloseable {
         QueryActions queryActions = new QueryActions(router);
         InternalQueryRoutes internalRoutes = new InternalQueryRoutes(internalTokens, router);
 
-        List<ActionDefinition> actions = new ArrayList<>(new IngestActions(publisher, clock).definitions());
+        // The strict registration modes ask the registry, wherever its partition is, through the router.
+        RegistrationPolicy registration = new RegistrationPolicy(options.containerAutoRegister(),
+                options.containerAutoUnregister());
+        IngestActions ingestActions = new IngestActions(publisher, clock, registration, router::containerRegistered);
+        List<ActionDefinition> actions = new ArrayList<>(ingestActions.definitions());
         actions.addAll(queryActions.definitions());
         Health health = new Health(admin, streams);
         http = ServingHttp.create(apiConfig, Authenticator.create(credentials, apiConfig, clock), actions,

@@ -42,6 +42,8 @@ class LauncherOptionsTest {
         assertThat(options.minChartInterval()).isEqualTo(Duration.ofSeconds(40));
         assertThat(options.bodyLimitBytes()).isEqualTo(1024 * 1024);
         assertThat(options.tokenSecret()).isEmpty();
+        assertThat(options.containerAutoRegister()).as("ClearML's container_auto_register default").isTrue();
+        assertThat(options.containerAutoUnregister()).as("ClearML's container_auto_unregister default").isTrue();
     }
 
     @Test
@@ -61,7 +63,9 @@ class LauncherOptionsTest {
                 "--metric-resolutions", "1m:7d,15s:1d",
                 "--min-chart-interval", "1m",
                 "--body-limit", "2048",
-                "--token-secret", SECRET_A);
+                "--token-secret", SECRET_A,
+                "--container-auto-register", "false",
+                "--container-auto-unregister", "false");
 
         assertThat(options.port()).isEqualTo(9000);
         assertThat(options.host()).isEqualTo("10.1.2.3");
@@ -80,6 +84,35 @@ class LauncherOptionsTest {
         assertThat(options.minChartInterval()).isEqualTo(Duration.ofMinutes(1));
         assertThat(options.bodyLimitBytes()).isEqualTo(2048);
         assertThat(options.tokenSecret()).contains(SECRET_A);
+        assertThat(options.containerAutoRegister()).isFalse();
+        assertThat(options.containerAutoUnregister()).isFalse();
+    }
+
+    @Test
+    void eachContainerAutoFlagIsSetOnItsOwn() {
+        LauncherOptions strictRegister = parse("--container-auto-register", "false");
+        LauncherOptions strictUnregister = parse("--container-auto-unregister", "false", "--container-auto-register", "true");
+
+        assertThat(strictRegister.containerAutoRegister()).isFalse();
+        assertThat(strictRegister.containerAutoUnregister()).isTrue();
+        assertThat(strictUnregister.containerAutoRegister()).isTrue();
+        assertThat(strictUnregister.containerAutoUnregister()).isFalse();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"yes", "no", "1", "0", "TRUE", "False", ""})
+    void containerAutoFlagsAcceptOnlyTrueOrFalseNamingTheFlag(String value) {
+        for (String flag : List.of("--container-auto-register", "--container-auto-unregister")) {
+            assertThatThrownBy(() -> parse(flag, value))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage(flag + " must be true or false, not '" + value + "'");
+        }
+    }
+
+    @Test
+    void usageDocumentsTheContainerAutoFlags() {
+        assertThat(LauncherOptions.USAGE).contains("--container-auto-register true|false",
+                "--container-auto-unregister true|false");
     }
 
     @Test

@@ -12,7 +12,8 @@ import java.util.concurrent.CompletionStage;
 /**
  * The endpoint on which instances ask each other for reads: {@code POST /internal/query/<action>}
  * ({@code get_endpoints}, {@code get_loading_instances}, {@code get_endpoint_details},
- * {@code get_endpoint_metrics_history}) with a {@link PeerQuery} body, answered from this
+ * {@code get_endpoint_metrics_history}, and {@code container_registered}, which is no public
+ * action but serves the ingest's strict registration modes) with a {@link PeerQuery} body, answered from this
  * instance's stores only (it never forwards) in the ClearML envelope, {@code data} being the same
  * record the public action answers.
  *

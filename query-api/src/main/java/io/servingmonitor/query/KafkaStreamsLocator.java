@@ -1,6 +1,7 @@
 package io.servingmonitor.query;
 
 import io.servingmonitor.api.ApiException;
+import io.servingmonitor.topics.ContainerKey;
 import io.servingmonitor.topics.EndpointKey;
 import io.servingmonitor.topics.Serdes;
 import java.util.ArrayList;
@@ -30,7 +31,8 @@ public final class KafkaStreamsLocator implements StoreLocator {
 
     private final KafkaStreams streams;
     private final HostInfo self;
-    private final Serializer<EndpointKey> keySerializer = Serdes.endpointKey().serializer();
+    private final Serializer<EndpointKey> endpointKeySerializer = Serdes.endpointKey().serializer();
+    private final Serializer<ContainerKey> containerKeySerializer = Serdes.containerKey().serializer();
 
     /** @param self this instance's {@code application.server} (advertised host and HTTP port) */
     public KafkaStreamsLocator(KafkaStreams streams, HostInfo self) {
@@ -46,7 +48,13 @@ public final class KafkaStreamsLocator implements StoreLocator {
     /** The key's partition as the topology partitions it: the default partitioner over the serialized key. */
     @Override
     public PartitionLocation locateKey(String store, EndpointKey key) {
-        return location(store, metadata(() -> streams.queryMetadataForKey(store, key, keySerializer)));
+        return location(store, metadata(() -> streams.queryMetadataForKey(store, key, endpointKeySerializer)));
+    }
+
+    /** As for an endpoint key, with the container key's serde (the one {@code container-events} is keyed with). */
+    @Override
+    public PartitionLocation locateKey(String store, ContainerKey key) {
+        return location(store, metadata(() -> streams.queryMetadataForKey(store, key, containerKeySerializer)));
     }
 
     /**

@@ -39,11 +39,18 @@ public final class PeerAction<R> {
             (queries, query) -> queries.metricsHistory(query.company(), historyRequest(query.request()), query.nowMs()),
             QueryMerge::single);
 
+    /** Not a public action: whether a container is registered, for the ingest's strict registration modes. */
+    public static final PeerAction<ContainerRegistration> CONTAINER_REGISTERED = new PeerAction<>(
+            "container_registered", ContainerRegistration.class,
+            (queries, query) -> queries.containerRegistered(query.company(), containerId(query.request()), query.nowMs()),
+            QueryMerge::single);
+
     private static final Map<String, PeerAction<?>> BY_NAME = Map.of(
             GET_ENDPOINTS.name, GET_ENDPOINTS,
             GET_LOADING_INSTANCES.name, GET_LOADING_INSTANCES,
             GET_ENDPOINT_DETAILS.name, GET_ENDPOINT_DETAILS,
-            GET_ENDPOINT_METRICS_HISTORY.name, GET_ENDPOINT_METRICS_HISTORY);
+            GET_ENDPOINT_METRICS_HISTORY.name, GET_ENDPOINT_METRICS_HISTORY,
+            CONTAINER_REGISTERED.name, CONTAINER_REGISTERED);
 
     private final String name;
     private final Class<R> answerType;
@@ -88,11 +95,19 @@ public final class PeerAction<R> {
     }
 
     private static String endpointUrl(JsonNode request) {
-        JsonNode url = request.get("endpoint_url");
-        if (url == null || !url.isTextual()) {
-            throw ApiException.malformedRequest("request.endpoint_url must be a string");
+        return requiredString(request, "endpoint_url");
+    }
+
+    private static String containerId(JsonNode request) {
+        return requiredString(request, "container_id");
+    }
+
+    private static String requiredString(JsonNode request, String field) {
+        JsonNode value = request.get(field);
+        if (value == null || !value.isTextual()) {
+            throw ApiException.malformedRequest("request." + field + " must be a string");
         }
-        return url.asText();
+        return value.asText();
     }
 
     private static MetricsHistoryRequest historyRequest(JsonNode request) {

@@ -17,7 +17,8 @@ import java.util.Objects;
  * @param partitions the store partitions to read, each held by the receiver
  * @param allowStale whether a standby copy may answer (the active one being unreachable)
  * @param request    the validated fields of the action: {@code {}} for the lists,
- *                   {@code {"endpoint_url": ...}} for details, a {@link MetricsHistoryRequest} for history
+ *                   {@code {"endpoint_url": ...}} for details, a {@link MetricsHistoryRequest} for history,
+ *                   {@code {"container_id": ...}} for {@code container_registered}
  */
 public record PeerQuery(String company, long nowMs, List<Integer> partitions, boolean allowStale, ObjectNode request) {
 

@@ -3,6 +3,7 @@ package io.servingmonitor.query;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.servingmonitor.processor.endpoints.EndpointView;
 import io.servingmonitor.processor.registry.ContainerRegistry;
+import io.servingmonitor.topics.ContainerKey;
 import io.servingmonitor.topics.EndpointKey;
 import io.servingmonitor.topics.Json;
 import java.time.Duration;
@@ -14,6 +15,7 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
 import org.apache.kafka.streams.state.HostInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,9 +27,10 @@ import org.slf4j.LoggerFactory;
  * parts ({@link PeerAction#merge}).
  *
  * <ul>
- *   <li>Keyed reads (details, history) need the one partition of the key in the store actually
- *       read: the endpoint store for details, the metric store of the planned resolution for
- *       history (their tasks may live on different instances).
+ *   <li>Keyed reads (details, history, whether a container is registered) need the one partition
+ *       of the key in the store actually read: the endpoint store for details, the metric store of
+ *       the planned resolution for history, the registry for a container (their tasks may live on
+ *       different instances).
  *   <li>List reads (endpoints, loading instances) need every partition of their store; an
  *       answer is complete or an error (503), never a silently partial list.
  *   <li>Every attempt runs through {@link StoreReads#runAsync}: an owner not known yet
@@ -73,7 +76,8 @@ public final class QueryRouter {
 
     public CompletionStage<EndpointDetails> endpointDetails(String company, String url) {
         ObjectNode request = emptyRequest().put("endpoint_url", url);
-        return keyPartition(EndpointView.STORE, new EndpointKey(company, url), PeerAction.GET_ENDPOINT_DETAILS,
+        EndpointKey key = new EndpointKey(company, url);
+        return keyPartition(() -> locator.locateKey(EndpointView.STORE, key), PeerAction.GET_ENDPOINT_DETAILS,
                 query(company, request));
     }
 
@@ -81,8 +85,20 @@ public final class QueryRouter {
         PeerQuery query = query(company, Json.mapper().valueToTree(request));
         // The owner plans at the same "now", so it reads the store located here.
         String store = local.plan(request, query.nowMs()).resolution().storeName();
-        return keyPartition(store, new EndpointKey(company, request.endpointUrl()),
-                PeerAction.GET_ENDPOINT_METRICS_HISTORY, query);
+        EndpointKey key = new EndpointKey(company, request.endpointUrl());
+        return keyPartition(() -> locator.locateKey(store, key), PeerAction.GET_ENDPOINT_METRICS_HISTORY, query);
+    }
+
+    /**
+     * Whether {@code containerId} of {@code company} is registered and live now, read from the
+     * registry partition that holds it (here or on its owner). Fits the ingest's
+     * {@code ContainerDirectory}. The answer lags the writes the topology has not processed yet.
+     */
+    public CompletionStage<Boolean> containerRegistered(String company, String containerId) {
+        ObjectNode request = emptyRequest().put("container_id", containerId);
+        ContainerKey key = new ContainerKey(company, containerId);
+        return keyPartition(() -> locator.locateKey(ContainerRegistry.STORE, key), PeerAction.CONTAINER_REGISTERED,
+                query(company, request)).thenApply(ContainerRegistration::registered);
     }
 
     /**
@@ -101,8 +117,9 @@ public final class QueryRouter {
         return Json.mapper().createObjectNode();
     }
 
-    private <R> CompletionStage<R> keyPartition(String store, EndpointKey key, PeerAction<R> action, PeerQuery query) {
-        return reads.runAsync(timeLeft -> read(List.of(locator.locateKey(store, key)), action, query, deadline(timeLeft)));
+    /** A keyed read: {@code locate} names the one partition that holds the key (located again on every attempt). */
+    private <R> CompletionStage<R> keyPartition(Supplier<PartitionLocation> locate, PeerAction<R> action, PeerQuery query) {
+        return reads.runAsync(timeLeft -> read(List.of(locate.get()), action, query, deadline(timeLeft)));
     }
 
     private <R> CompletionStage<R> everyPartition(String store, PeerAction<R> action, PeerQuery query) {

@@ -23,7 +23,7 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.WindowStoreIterator;
 
 /**
- * The four read actions answered from the stores this instance holds (DESIGN.md sections 2 and 3),
+ * The four read actions (and whether a container is registered) answered from the stores this instance holds (DESIGN.md sections 2 and 3),
  * never from another instance: {@link QueryRouter} decides where a read runs. A container past its
  * expiry is never returned, even before the registry's punctuator removed it: every read filters by
  * "now" (the clock, or the {@code nowMs} of the instance that received the call, so that the parts
@@ -133,6 +133,15 @@ public final class ServingQueries {
         return new EndpointDetails(model.endpointName(), model.modelName(), url, model.preprocessArtifact(),
                 model.inputType(), model.inputSize(), model.modelSource(), model.modelVersion(),
                 uptime, IsoTime.format(lastActivity), rows);
+    }
+
+    /**
+     * Whether {@code containerId} of {@code company} is registered and live at {@code now} (epoch ms):
+     * a keyed read of the registry, for the strict registration modes of the ingest.
+     */
+    public ContainerRegistration containerRegistered(String company, String containerId, long now) {
+        ContainerEntry entry = stores.registry().get(new ContainerKey(company, containerId));
+        return new ContainerRegistration(entry != null && entry.isLiveAt(now));
     }
 
     /** {@code get_endpoint_metrics_history}, read from the stored windows of the planned resolution. */

@@ -1,5 +1,6 @@
 package io.servingmonitor.query;
 
+import io.servingmonitor.topics.ContainerKey;
 import io.servingmonitor.topics.EndpointKey;
 import java.util.List;
 import org.apache.kafka.streams.state.HostInfo;
@@ -14,8 +15,11 @@ public interface StoreLocator {
     /** This instance, as the others know it. */
     HostInfo self();
 
-    /** The partition of {@code store} that holds {@code key}, and its owners. */
+    /** The partition of {@code store} (keyed by endpoint) that holds {@code key}, and its owners. */
     PartitionLocation locateKey(String store, EndpointKey key);
+
+    /** The partition of {@code store} (keyed by container) that holds {@code key}, and its owners. */
+    PartitionLocation locateKey(String store, ContainerKey key);
 
     /** Every partition of {@code store}, each with its owners, by partition number. */
     List<PartitionLocation> locateAll(String store);
@@ -32,6 +36,11 @@ public interface StoreLocator {
 
             @Override
             public PartitionLocation locateKey(String store, EndpointKey key) {
+                return whole;
+            }
+
+            @Override
+            public PartitionLocation locateKey(String store, ContainerKey key) {
                 return whole;
             }
 

@@ -197,6 +197,30 @@ class InternalQueryRoutesTest {
     }
 
     @Test
+    void containerRegisteredIsAnsweredThroughTheInternalEndpoint() {
+        ObjectNode registered = Json.mapper().createObjectNode().put("container_id", "c9");
+        ObjectNode unknown = Json.mapper().createObjectNode().put("container_id", "c-unknown");
+
+        assertThat(ask(PeerAction.CONTAINER_REGISTERED, registered)).isEqualTo(new ContainerRegistration(true));
+        assertThat(ask(PeerAction.CONTAINER_REGISTERED, unknown)).isEqualTo(new ContainerRegistration(false));
+        clock.set(at(600));
+        assertThat(ask(PeerAction.CONTAINER_REGISTERED, registered)).as("expired at its timeout")
+                .isEqualTo(new ContainerRegistration(false));
+    }
+
+    @Test
+    void containerRegisteredWithoutContainerIdIs400AndIsNoPublicAction() {
+        Reply noId = http.call("POST", InternalQueryRoutes.PATH_PREFIX + "container_registered",
+                "Bearer " + tokens.issue(Events.COMPANY, "container_registered"), body(Events.COMPANY));
+        Reply publicCall = http.call("GET", "/serving.container_registered", ServingClient.basic("ak", "sk"),
+                "{\"container_id\": \"c9\"}");
+
+        assertThat(noId.status()).isEqualTo(400);
+        assertThat(noId.resultSubcode()).isEqualTo(12);
+        assertThat(publicCall.status()).isEqualTo(404);
+    }
+
+    @Test
     void anErrorOfThePeerArrivesAsTheSameApiException() {
         Throwable thrown = catchThrowable(() -> ask(PeerAction.GET_ENDPOINT_DETAILS,
                 Json.mapper().createObjectNode().put("endpoint_url", "https://serve.example/none")));

@@ -14,6 +14,7 @@ import io.servingmonitor.processor.ProcessorConfig;
 import io.servingmonitor.processor.TopologyFixture;
 import io.servingmonitor.processor.endpoints.EndpointView;
 import io.servingmonitor.processor.registry.ContainerRegistry;
+import io.servingmonitor.topics.ContainerKey;
 import io.servingmonitor.topics.EndpointKey;
 import io.servingmonitor.topics.EndpointStats;
 import io.servingmonitor.topics.MetricType;
@@ -140,6 +141,31 @@ class QueryRouterTest {
         Call call = peers.callsTo(PEER_B).get(0);
         assertThat(call.query().partitions()).containsExactly(4);
         assertThat(call.query().request().path("endpoint_url").asText()).isEqualTo(URL_C);
+    }
+
+    @Test
+    void containerRegisteredLocatesTheContainerKeyInTheRegistryAndReadsItHere() {
+        locator.keyOwner = new PartitionLocation(2, SELF, List.of());
+
+        assertThat(await(router.containerRegistered(Events.COMPANY, "c5"))).isTrue();
+        assertThat(await(router.containerRegistered(Events.COMPANY, "c-unknown"))).isFalse();
+        assertThat(locator.keysLocated).containsExactly(
+                ContainerRegistry.STORE + " " + new ContainerKey(Events.COMPANY, "c5"),
+                ContainerRegistry.STORE + " " + new ContainerKey(Events.COMPANY, "c-unknown"));
+        assertThat(peers.calls).isEmpty();
+    }
+
+    @Test
+    void containerRegisteredIsAskedOfTheOwnerOfTheContainersPartition() {
+        locator.keyOwner = new PartitionLocation(5, PEER_A, List.of());
+        peers.answer(PEER_A, (action, query) -> new ContainerRegistration(true));
+
+        assertThat(await(router.containerRegistered(Events.COMPANY, "c-remote"))).isTrue();
+        Call call = peers.callsTo(PEER_A).get(0);
+        assertThat(call.action()).isEqualTo(PeerAction.CONTAINER_REGISTERED);
+        assertThat(call.query().partitions()).containsExactly(5);
+        assertThat(call.query().company()).isEqualTo(Events.COMPANY);
+        assertThat(call.query().request().path("container_id").asText()).isEqualTo("c-remote");
     }
 
     @Test
@@ -288,6 +314,12 @@ class QueryRouterTest {
             if (notAvailableTimes.getAndDecrement() > 0) {
                 throw new StoreReads.TransientReadException("NOT_AVAILABLE");
             }
+            return keyOwner;
+        }
+
+        @Override
+        public PartitionLocation locateKey(String store, ContainerKey key) {
+            keysLocated.add(store + " " + key);
             return keyOwner;
         }
 

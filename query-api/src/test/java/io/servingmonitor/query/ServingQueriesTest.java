@@ -6,6 +6,7 @@ import static io.servingmonitor.processor.Events.at;
 import static io.servingmonitor.processor.Events.load;
 import static io.servingmonitor.processor.Events.register;
 import static io.servingmonitor.processor.Events.report;
+import static io.servingmonitor.processor.Events.unregister;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -123,6 +124,22 @@ class ServingQueriesTest {
                 MetricType.REQUESTS, true);
         assertThat(queries.metricsHistory(other, history).total().values()).isEmpty();
         assertThat(queries.metricsHistory("acme", history).total().values()).containsExactly(1.0);
+    }
+
+    @Test
+    void aContainerIsRegisteredWhileLiveAndNotAfterExpiryOrUnregister() {
+        topology.send(register("short", null, at(0), 10), register("long", URL_A, at(0), 600),
+                report("gone", URL_A, at(1)), unregister("gone", at(2)));
+        clock.set(at(10));
+
+        assertThat(queries.containerRegistered(Events.COMPANY, "long", clock.millis()).registered()).isTrue();
+        assertThat(queries.containerRegistered(Events.COMPANY, "short", Events.ms(at(9))).registered()).isTrue();
+        assertThat(queries.containerRegistered(Events.COMPANY, "short", clock.millis()).registered())
+                .as("expired, though the punctuator has not removed it yet").isFalse();
+        assertThat(queries.containerRegistered(Events.COMPANY, "gone", clock.millis()).registered()).isFalse();
+        assertThat(queries.containerRegistered(Events.COMPANY, "never", clock.millis()).registered()).isFalse();
+        assertThat(queries.containerRegistered("acme2", "long", clock.millis()).registered())
+                .as("another company's container of the same id").isFalse();
     }
 
     @Test
