@@ -46,6 +46,7 @@ public final class ClearMlRoutes {
     private static final String ID_ATTRIBUTE = "clearml.id";
     private static final String ENDPOINT_ATTRIBUTE = "clearml.endpoint";
     private static final String ANSWERED_ATTRIBUTE = "clearml.answered";
+    private static final String SUBCODE_ATTRIBUTE = "clearml.result_subcode";
     /** Statuses Javalin may set by itself (no route, wrong method, body too large, timeouts). */
     private static final int[] FRAMEWORK_STATUSES = {400, 404, 405, 408, 413, 414, 415, 500, 503};
 
@@ -213,7 +214,7 @@ public final class ClearMlRoutes {
             answerError(ctx, e);
             return;
         }
-        write(ctx, 200, envelope);
+        write(ctx, 200, 0, envelope);
     }
 
     private void answerError(Context ctx, Throwable thrown) {
@@ -227,7 +228,7 @@ public final class ClearMlRoutes {
             LOG.error("{} failed (id={})", endpointName(ctx), id(ctx), error);
             apiError = ApiException.internal();
         }
-        write(ctx, apiError.httpCode(), Envelope.error(id(ctx), ctx.attribute(ENDPOINT_ATTRIBUTE), apiError));
+        write(ctx, apiError.httpCode(), apiError.subcode(), Envelope.error(id(ctx), ctx.attribute(ENDPOINT_ATTRIBUTE), apiError));
     }
 
     /** Javalin answered by itself (no such route, wrong method...): put its status into an envelope. */
@@ -243,7 +244,7 @@ public final class ClearMlRoutes {
         }
         int status = ctx.statusCode();
         ApiException error = status == 404 || status == 405 ? ApiException.unknownAction(ctx.path()) : fromFramework(status);
-        write(ctx, error.httpCode(), Envelope.error(id(ctx), ctx.attribute(ENDPOINT_ATTRIBUTE), error));
+        write(ctx, error.httpCode(), error.subcode(), Envelope.error(id(ctx), ctx.attribute(ENDPOINT_ATTRIBUTE), error));
     }
 
     private ApiException fromFramework(int status) {
@@ -256,9 +257,19 @@ public final class ClearMlRoutes {
         };
     }
 
-    private static void write(Context ctx, int status, byte[] envelope) {
+    private static void write(Context ctx, int status, int subcode, byte[] envelope) {
         ctx.attribute(ANSWERED_ATTRIBUTE, true);
+        ctx.attribute(SUBCODE_ATTRIBUTE, subcode);
         ctx.status(status).contentType("application/json").result(envelope);
+    }
+
+    /**
+     * The {@code result_subcode} of the envelope this request was answered with (0 on success), or
+     * null when these routes did not answer it (another route such as {@code /health}, or not yet
+     * answered). For request logs and metrics; the {@code result_code} is the HTTP status.
+     */
+    public static Integer resultSubcode(Context ctx) {
+        return ctx.attribute(SUBCODE_ATTRIBUTE);
     }
 
     private static String id(Context ctx) {

@@ -1,5 +1,7 @@
 package io.servingmonitor.ingest;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.servingmonitor.api.ApiException;
 import io.servingmonitor.topics.ContainerEvent;
 import io.servingmonitor.topics.ContainerKey;
@@ -168,6 +170,17 @@ public final class KafkaEventPublisher implements EventPublisher, AutoCloseable 
             return ApiException.unavailable("The event could not be stored in time; retry later");
         }
         return error;
+    }
+
+    /**
+     * Publishes the producer's own metrics ({@code kafka.producer.*}: sends, errors, retries, batch
+     * sizes, request latency...) to {@code registry} until the returned handle is closed. Close the
+     * handle before this publisher.
+     */
+    public AutoCloseable bindMetrics(MeterRegistry registry) {
+        KafkaClientMetrics metrics = new KafkaClientMetrics(producer);
+        metrics.bindTo(registry);
+        return metrics;
     }
 
     /** Sends what is pending (waiting at most {@code timeout}) and releases the producer. */

@@ -3,6 +3,8 @@ package io.servingmonitor.ingest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.javalin.Javalin;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.servingmonitor.api.ApiConfig;
 import io.servingmonitor.api.Authenticator;
 import io.servingmonitor.api.Credentials;
@@ -24,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -108,6 +111,23 @@ class KafkaEventPublisherIntegrationTest {
             } finally {
                 app.stop();
             }
+        }
+    }
+
+    @Test
+    void boundProducerMetricsCountTheSentEventsUntilUnbound() throws Exception {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        try (KafkaEventPublisher publisher = new KafkaEventPublisher(KafkaEventPublisher.Settings.defaults(kafka.bootstrapServers()))) {
+            AutoCloseable binding = publisher.bindMetrics(registry);
+
+            publisher.publish(new ContainerEvent(ContainerEventType.UNREGISTER, "company-a", "metrics-" + UUID.randomUUID(),
+                    NOW.toEpochMilli(), "127.0.0.1", null, null, null)).toCompletableFuture().get(30, TimeUnit.SECONDS);
+
+            FunctionCounter sent = registry.find("kafka.producer.record.send.total").functionCounter();
+            assertThat(sent).isNotNull();
+            assertThat(sent.count()).isEqualTo(1.0);
+            binding.close();
+            assertThat(registry.find("kafka.producer.record.send.total").meters()).isEmpty();
         }
     }
 

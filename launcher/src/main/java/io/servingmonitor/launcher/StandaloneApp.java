@@ -1,6 +1,7 @@
 package io.servingmonitor.launcher;
 
 import io.javalin.Javalin;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.servingmonitor.api.ActionDefinition;
 import io.servingmonitor.api.ApiConfig;
 import io.servingmonitor.api.Authenticator;
@@ -49,7 +50,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The whole service in one process: Kafka (embedded, or the given cluster), the topics, the
  * Streams topology, and one HTTP port serving every {@code serving.*} action plus
- * {@code /health}. Closing it stops everything in reverse order.
+ * {@code /health} and {@code /metrics}. Closing it stops everything in reverse order.
  *
  * <p>Several of them with the same application id split the stores between them; each answers
  * every read, asking the others on {@code /internal/query/*} (signed with the shared token secret)
@@ -94,6 +95,8 @@ public final class StandaloneApp implements AutoCloseable {
     private void startAll(LauncherOptions options, Clock clock, PrintStream out) throws Exception {
         Path dataDir = options.dataDir();
         Files.createDirectories(dataDir);
+        OperationalMetrics metrics = new OperationalMetrics();
+        closeInReverse.add(metrics);
 
         if (options.bootstrapServers().isPresent()) {
             bootstrapServers = options.bootstrapServers().get();
@@ -133,10 +136,12 @@ public final class StandaloneApp implements AutoCloseable {
         // their reads) at once, not only when its session times out.
         closeInReverse.add(() -> streams.streams().close(CloseOptions.timeout(STREAMS_CLOSE_TIMEOUT)
                 .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)));
+        closeInReverse.add(metrics.bind(new KafkaStreamsMetrics(streams.streams())));
         streams.start();
 
         KafkaEventPublisher publisher = new KafkaEventPublisher(KafkaEventPublisher.Settings.defaults(bootstrapServers));
         closeInReverse.add(() -> publisher.close(PUBLISHER_CLOSE_TIMEOUT));
+        closeInReverse.add(publisher.bindMetrics(metrics.registry()));
 
         ExecutorService readExecutor = Executors.newFixedThreadPool(
                 Math.max(2, Runtime.getRuntime().availableProcessors()), daemon("query-read"));
@@ -156,13 +161,15 @@ public final class StandaloneApp implements AutoCloseable {
         // The strict registration modes ask the registry, wherever its partition is, through the router.
         RegistrationPolicy registration = new RegistrationPolicy(options.containerAutoRegister(),
                 options.containerAutoUnregister());
-        IngestActions ingestActions = new IngestActions(publisher, clock, registration, router::containerRegistered);
+        IngestActions ingestActions = new IngestActions(new CountingEventPublisher(publisher, metrics.registry()), clock,
+                registration, router::containerRegistered);
         List<ActionDefinition> actions = new ArrayList<>(ingestActions.definitions());
         actions.addAll(queryActions.definitions());
         Health health = new Health(admin, streams);
         http = ServingHttp.create(apiConfig, Authenticator.create(credentials, apiConfig, clock), actions,
                 javalin -> {
                     javalin.routes.get("/health", health::handle);
+                    metrics.install(javalin);
                     internalRoutes.install(javalin);
                 }, clock);
         closeInReverse.add(http::stop);
@@ -190,7 +197,10 @@ public final class StandaloneApp implements AutoCloseable {
         return streams.awaitRunning(timeout);
     }
 
-    /** Stops HTTP, the read pool, the producer, Streams, the admin client and the broker, in that order. */
+    /**
+     * Stops HTTP, the read pool, the producer, Streams, the admin client and the broker, in that
+     * order (each Kafka client's metrics just before it), and last the metrics registry.
+     */
     @Override
     public synchronized void close() {
         if (closed) {

@@ -1,0 +1,75 @@
+package io.servingmonitor.launcher;
+
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.Context;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+
+/**
+ * The process's operational metrics, served unauthenticated at {@code GET /metrics} in the
+ * Prometheus text format: JVM (memory, GC, threads, classes) and process (CPU, uptime) from the
+ * start, Kafka clients once {@link #bind bound}, every HTTP request ({@link HttpRequestMetrics})
+ * and the accepted events ({@link CountingEventPublisher}).
+ *
+ * <p>Labels never carry customer data (companies, containers, urls): only action names, HTTP
+ * statuses, ClearML subcodes, event types and Kafka's own client, thread, task, topic and store
+ * names. Each app has its own registry, never Micrometer's global one, so that several apps in
+ * one JVM (the tests) do not mix their figures.
+ */
+final class OperationalMetrics implements AutoCloseable {
+
+    static final String PATH = "/metrics";
+    /** The Prometheus text exposition format, version 0.0.4. */
+    static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    // The only JVM binder holding a resource (GC notification listeners), released on close.
+    private final JvmGcMetrics gc = new JvmGcMetrics();
+
+    OperationalMetrics() {
+        new JvmMemoryMetrics().bindTo(registry);
+        gc.bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ClassLoaderMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+    }
+
+    MeterRegistry registry() {
+        return registry;
+    }
+
+    /**
+     * Binds {@code binder} (a Kafka client's metrics) to this registry and returns it; closing it
+     * removes its meters and stops its refresh. Close it before the client it reads.
+     */
+    <B extends MeterBinder & AutoCloseable> B bind(B binder) {
+        binder.bindTo(registry);
+        return binder;
+    }
+
+    /** Adds {@code GET /metrics} and the timing of every request to {@code javalin}. */
+    void install(JavalinConfig javalin) {
+        HttpRequestMetrics requests = new HttpRequestMetrics(registry);
+        javalin.requestLogger.http(requests::record);
+        javalin.routes.get(PATH, this::scrape);
+    }
+
+    private void scrape(Context ctx) {
+        ctx.contentType(CONTENT_TYPE).result(registry.scrape(CONTENT_TYPE));
+    }
+
+    @Override
+    public void close() {
+        gc.close();
+        registry.close();
+    }
+}
