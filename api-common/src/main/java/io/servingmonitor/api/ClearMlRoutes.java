@@ -4,6 +4,7 @@ import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import io.javalin.http.HttpResponseException;
+import io.javalin.router.Endpoint;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Clock;
@@ -43,6 +44,7 @@ public final class ClearMlRoutes {
 
     private static final Logger LOG = LoggerFactory.getLogger(ClearMlRoutes.class);
     private static final String VERSION_PARAM = "version";
+    private static final String VERSIONED_PREFIX = "/v{" + VERSION_PARAM + "}/";
     private static final String ID_ATTRIBUTE = "clearml.id";
     private static final String ENDPOINT_ATTRIBUTE = "clearml.endpoint";
     private static final String ANSWERED_ATTRIBUTE = "clearml.answered";
@@ -100,8 +102,8 @@ public final class ClearMlRoutes {
     private static void route(JavalinConfig javalin, String name, Handler handler) {
         javalin.routes.get("/" + name, handler);
         javalin.routes.post("/" + name, handler);
-        javalin.routes.get("/v{" + VERSION_PARAM + "}/" + name, handler);
-        javalin.routes.post("/v{" + VERSION_PARAM + "}/" + name, handler);
+        javalin.routes.get(VERSIONED_PREFIX + name, handler);
+        javalin.routes.post(VERSIONED_PREFIX + name, handler);
     }
 
     private void serve(Context ctx, String name) {
@@ -231,9 +233,13 @@ public final class ClearMlRoutes {
         write(ctx, apiError.httpCode(), apiError.subcode(), Envelope.error(id(ctx), ctx.attribute(ENDPOINT_ATTRIBUTE), apiError));
     }
 
-    /** Javalin answered by itself (no such route, wrong method...): put its status into an envelope. */
+    /**
+     * Javalin answered by itself (no such route, wrong method...): put its status into an envelope.
+     * A response another route wrote on purpose (e.g. {@code /health}'s 503 with its reasons) is
+     * left as it is: it has a body already, Javalin's own errors do not.
+     */
     private void answerFrameworkError(Context ctx) {
-        if (Boolean.TRUE.equals(ctx.attribute(ANSWERED_ATTRIBUTE))) {
+        if (Boolean.TRUE.equals(ctx.attribute(ANSWERED_ATTRIBUTE)) || answeredByAnotherRoute(ctx)) {
             return;
         }
         if (ctx.attribute(ENDPOINT_ATTRIBUTE) == null) {
@@ -245,6 +251,23 @@ public final class ClearMlRoutes {
         int status = ctx.statusCode();
         ApiException error = status == 404 || status == 405 ? ApiException.unknownAction(ctx.path()) : fromFramework(status);
         write(ctx, error.httpCode(), error.subcode(), Envelope.error(id(ctx), ctx.attribute(ENDPOINT_ATTRIBUTE), error));
+    }
+
+    /** Whether a route that is not one of ours (e.g. {@code /health}) matched and wrote this answer itself. */
+    private boolean answeredByAnotherRoute(Context ctx) {
+        Endpoint endpoint;
+        try {
+            endpoint = ctx.endpoint();
+        } catch (RuntimeException noMatchedRoute) {
+            return false;
+        }
+        return endpoint != null && !isOurRoute(endpoint.path) && ctx.resultInputStream() != null;
+    }
+
+    private boolean isOurRoute(String routePath) {
+        String name = routePath.startsWith(VERSIONED_PREFIX) ? routePath.substring(VERSIONED_PREFIX.length())
+                : routePath.startsWith("/") ? routePath.substring(1) : routePath;
+        return name.equals(AUTH_LOGIN) || actions.containsKey(name);
     }
 
     private ApiException fromFramework(int status) {

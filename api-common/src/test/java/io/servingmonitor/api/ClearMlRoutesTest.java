@@ -51,12 +51,23 @@ class ClearMlRoutesTest {
     static void start() {
         server = new TestServer(TestServer.defaults().bodyLimitBytes(4096).build(),
                 List.of(ECHO, REQUIRED, THROWS, FAILS_LATER, REJECTS_LATER, ANSWERS_LATER),
-                javalin -> javalin.routes.get("/health", ctx -> ctx.result("ok")));
+                javalin -> {
+                    javalin.routes.get("/health", ctx -> ctx.result("ok"));
+                    javalin.routes.get("/not-ready", ctx -> ctx.status(503).result("{\"streams\": \"REBALANCING\"}"));
+                });
     }
 
     @AfterAll
     static void stop() {
         server.close();
+    }
+
+    @Test
+    void anotherRoutesOwnErrorAnswerIsLeftAsItWrote() {
+        TestServer.Reply reply = server.call("GET", "/not-ready", null, null);
+
+        assertThat(reply.status()).isEqualTo(503);
+        assertThat(reply.text()).isEqualTo("{\"streams\": \"REBALANCING\"}");
     }
 
     @Test

@@ -74,6 +74,7 @@ class ServingMonitorProcessTest {
         Reply reply = client.call("GET", "/health", null, null);
         while (reply.status() != 200 && System.nanoTime() < deadline) {
             assertThat(reply.status()).isEqualTo(503);
+            assertThat(reply.json().path("status").asText()).as("/health says what is not ready").isEqualTo("unavailable");
             Thread.sleep(200);
             reply = client.call("GET", "/health", null, null);
         }
