@@ -10,9 +10,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -52,18 +50,9 @@ class MetricsEndpointTest {
 
     @BeforeAll
     static void startAppAndCallIt() throws Exception {
-        Path credentials = dir.resolve("credentials");
-        Files.write(credentials, List.of(COMPANY + ":metrics-key:metrics-secret"));
-        LauncherOptions options = LauncherOptions.parse(List.of(
-                "--bootstrap-servers", KAFKA.bootstrapServers(),
-                "--port", "0",
-                "--data-dir", dir.resolve("data").toString(),
-                "--credentials", credentials.toString(),
-                "--application-id", KAFKA.uniqueName("metrics-endpoint"),
-                "--token-secret", "metrics-endpoint-test-secret-of-32-chars-plus"), Map.of());
-        app = StandaloneApp.start(options, Clock.systemUTC(), System.out);
-        assertThat(app.awaitRunning(Duration.ofSeconds(60))).as("Kafka Streams reached RUNNING").isTrue();
-        baseUrl = "http://127.0.0.1:" + app.port();
+        Path credentials = TestApps.credentials(dir, COMPANY + ":metrics-key:metrics-secret");
+        app = TestApps.startRunning(KAFKA, dir, credentials, "metrics-endpoint");
+        baseUrl = TestApps.baseUrl(app);
 
         ServingClient client = new ServingClient(baseUrl).withBasic("metrics-key", "metrics-secret");
         List<Reply> replies = List.of(

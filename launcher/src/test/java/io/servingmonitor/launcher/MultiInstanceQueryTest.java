@@ -16,7 +16,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -53,7 +52,6 @@ class MultiInstanceQueryTest {
     private static final String COMPANY = "multi-instance-query-co";
     private static final String KEY = "mi-key";
     private static final String SECRET = "mi-secret";
-    private static final String TOKEN_SECRET = "multi-instance-query-test-token-secret-0123456789";
     private static final Duration SETTLE = Duration.ofSeconds(45);
     private static final Duration CONVERGE = Duration.ofSeconds(30);
 
@@ -154,14 +152,8 @@ class MultiInstanceQueryTest {
     }
 
     private StandaloneApp start(String applicationId, Path credentials, String name) throws Exception {
-        LauncherOptions options = LauncherOptions.parse(List.of(
-                "--bootstrap-servers", kafka.bootstrapServers(),
-                "--port", "0",
-                "--data-dir", tmp.resolve(name).toString(),
-                "--credentials", credentials.toString(),
-                "--application-id", applicationId,
-                "--token-secret", TOKEN_SECRET), Map.of());
-        StandaloneApp app = StandaloneApp.start(options, Clock.systemUTC(), new PrintStream(new ByteArrayOutputStream()));
+        StandaloneApp app = TestApps.start(kafka, tmp.resolve(name), credentials, applicationId,
+                new PrintStream(new ByteArrayOutputStream()));
         apps.add(app);
         return app;
     }

@@ -15,9 +15,7 @@ import java.util.ArrayList;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -52,19 +50,11 @@ class StandaloneEndToEndTest {
 
     @BeforeAll
     static void startApp() throws Exception {
-        Path credentials = dir.resolve("credentials");
-        Files.write(credentials, List.of("# one tenant per test, so that no test sees another's containers",
-                "e2e-basic:basic-key:basic-secret", "e2e-sdk:sdk-key:sdk-secret", "e2e-rejects:rej-key:rej-secret", "e2e-expiry:exp-key:exp-secret"));
-        LauncherOptions options = LauncherOptions.parse(List.of(
-                "--bootstrap-servers", KAFKA.bootstrapServers(),
-                "--port", "0",
-                "--data-dir", dir.resolve("data").toString(),
-                "--credentials", credentials.toString(),
-                "--application-id", KAFKA.uniqueName("e2e"),
-                "--token-secret", "end-to-end-test-secret-at-least-32-characters"), Map.of());
-        app = StandaloneApp.start(options, Clock.systemUTC(), System.out);
-        assertThat(app.awaitRunning(Duration.ofSeconds(60))).as("Kafka Streams reached RUNNING").isTrue();
-        baseUrl = "http://127.0.0.1:" + app.port();
+        Path credentials = TestApps.credentials(dir, "# one tenant per test, so that no test sees another's containers",
+                "e2e-basic:basic-key:basic-secret", "e2e-sdk:sdk-key:sdk-secret", "e2e-rejects:rej-key:rej-secret",
+                "e2e-expiry:exp-key:exp-secret");
+        app = TestApps.startRunning(KAFKA, dir, credentials, "e2e");
+        baseUrl = TestApps.baseUrl(app);
     }
 
     @AfterAll
@@ -304,21 +294,11 @@ class StandaloneEndToEndTest {
     }
 
     private static Reply ok(Reply reply) {
-        assertThat(reply.status()).as(reply.body()).isEqualTo(200);
-        assertThat(reply.resultCode()).isEqualTo(200);
-        return reply;
+        return TestApps.ok(reply);
     }
 
-    /** Asks again until the answer satisfies {@code done} (processing is asynchronous), at most {@link #PATIENCE}. */
     private static Reply eventually(java.util.function.Supplier<Reply> ask, Predicate<Reply> done) throws InterruptedException {
-        long deadline = System.nanoTime() + PATIENCE.toNanos();
-        Reply last = ask.get();
-        while (!done.test(last) && System.nanoTime() < deadline) {
-            Thread.sleep(100);
-            last = ask.get();
-        }
-        assertThat(done.test(last)).as("never reached the expected state; last answer: %s", last.body()).isTrue();
-        return last;
+        return TestApps.eventually(PATIENCE, ask, done);
     }
 
     /**

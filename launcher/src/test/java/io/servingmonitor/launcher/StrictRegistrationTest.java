@@ -5,12 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.servingmonitor.api.client.ServingClient;
 import io.servingmonitor.api.client.ServingClient.Reply;
 import io.servingmonitor.testkafka.KafkaFixture;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -43,20 +39,10 @@ class StrictRegistrationTest {
 
     @BeforeAll
     static void startApp() throws Exception {
-        Path credentials = dir.resolve("credentials");
-        Files.write(credentials, List.of(COMPANY + ":strict-key:strict-secret"));
-        LauncherOptions options = LauncherOptions.parse(List.of(
-                "--bootstrap-servers", KAFKA.bootstrapServers(),
-                "--port", "0",
-                "--data-dir", dir.resolve("data").toString(),
-                "--credentials", credentials.toString(),
-                "--application-id", KAFKA.uniqueName("strict-registration"),
-                "--token-secret", "strict-registration-test-secret-of-32-chars-plus",
-                "--container-auto-register", "false",
-                "--container-auto-unregister", "false"), Map.of());
-        app = StandaloneApp.start(options, Clock.systemUTC(), System.out);
-        assertThat(app.awaitRunning(Duration.ofSeconds(60))).as("Kafka Streams reached RUNNING").isTrue();
-        client = new ServingClient("http://127.0.0.1:" + app.port()).withBasic("strict-key", "strict-secret");
+        Path credentials = TestApps.credentials(dir, COMPANY + ":strict-key:strict-secret");
+        app = TestApps.startRunning(KAFKA, dir, credentials, "strict-registration",
+                "--container-auto-register", "false", "--container-auto-unregister", "false");
+        client = new ServingClient(TestApps.baseUrl(app)).withBasic("strict-key", "strict-secret");
     }
 
     @AfterAll
@@ -113,20 +99,10 @@ class StrictRegistrationTest {
     }
 
     private static Reply ok(Reply reply) {
-        assertThat(reply.status()).as(reply.body()).isEqualTo(200);
-        assertThat(reply.resultCode()).isEqualTo(200);
-        return reply;
+        return TestApps.ok(reply);
     }
 
-    /** Asks again until the answer satisfies {@code done} (processing is asynchronous), at most {@link #PATIENCE}. */
     private static Reply eventually(Supplier<Reply> ask, Predicate<Reply> done) throws InterruptedException {
-        long deadline = System.nanoTime() + PATIENCE.toNanos();
-        Reply last = ask.get();
-        while (!done.test(last) && System.nanoTime() < deadline) {
-            Thread.sleep(100);
-            last = ask.get();
-        }
-        assertThat(done.test(last)).as("never reached the expected state; last answer: %s", last.body()).isTrue();
-        return last;
+        return TestApps.eventually(PATIENCE, ask, done);
     }
 }
