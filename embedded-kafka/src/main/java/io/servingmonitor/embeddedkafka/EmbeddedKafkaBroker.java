@@ -94,7 +94,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
      */
     public static final String LOCK_FILE_NAME = ".embedded-kafka.lock";
 
-    static final String HOST = "127.0.0.1";
+    /** The address the embedded broker listens on: loopback only. */
+    public static final String HOST = "127.0.0.1";
     static final String BROKER_LISTENER = "PLAINTEXT";
     static final String CONTROLLER_LISTENER = "CONTROLLER";
     private static final int BIND_ATTEMPTS = 3;

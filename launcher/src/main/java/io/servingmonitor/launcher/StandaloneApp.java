@@ -30,6 +30,7 @@ import io.servingmonitor.topics.Topics;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -95,6 +96,11 @@ public final class StandaloneApp implements AutoCloseable {
     private void startAll(LauncherOptions options, Clock clock, PrintStream out) throws Exception {
         Path dataDir = options.dataDir();
         Files.createDirectories(dataDir);
+        // Checked first, so that a taken port is one plain line, not a broker's bind stack trace.
+        requireFreePort(options.host(), options.port(), "--port");
+        if (options.bootstrapServers().isEmpty()) {
+            requireFreePort(EmbeddedKafkaBroker.HOST, options.kafkaPort(), "--kafka-port (or --bootstrap-servers)");
+        }
         OperationalMetrics metrics = new OperationalMetrics();
         closeInReverse.add(metrics);
 
@@ -109,9 +115,11 @@ public final class StandaloneApp implements AutoCloseable {
             out.println("Embedded Kafka broker (KRaft) on " + bootstrapServers);
         }
 
-        Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
+        Map<String, Object> adminConfig = Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        // Its own short-lived client, so that an unreachable cluster is reported by its address.
+        TopicAdmin.ensureTopics(adminConfig, Topics.all(options.topics()), TOPIC_CHECK_TIMEOUT);
+        Admin admin = Admin.create(adminConfig);
         closeInReverse.add(admin);
-        TopicAdmin.ensureTopics(admin, Topics.all(options.topics()), TOPIC_CHECK_TIMEOUT);
 
         Path credentialsFile = options.credentials().isPresent()
                 ? options.credentials().get()
@@ -213,6 +221,20 @@ public final class StandaloneApp implements AutoCloseable {
             } catch (Exception e) {
                 LOG.warn("error while stopping: {}", e.toString());
             }
+        }
+    }
+
+    /** Fails with a message naming {@code flag} when {@code port} (not 0) cannot be bound on {@code host}. */
+    private static void requireFreePort(String host, int port, String flag) {
+        if (port == 0) {
+            return;
+        }
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.setReuseAddress(true);
+            socket.bind(new InetSocketAddress(host, port));
+        } catch (IOException e) {
+            throw new IllegalStateException("port " + port + " on " + host + " is not free (" + e.getMessage()
+                    + "); another Kafka or serving-monitor may be running: choose another with " + flag);
         }
     }
 

@@ -82,6 +82,21 @@ class ServingMonitorProcessTest {
         assertThat(reply.json().path("streams").asText()).isEqualTo("RUNNING");
     }
 
+    @Test
+    void takenKafkaPortStopsTheStartWithAPlainMessageNamingTheFlag() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            List<String> command = new ArrayList<>(command(freePort()).command());
+            command.set(command.indexOf("--kafka-port") + 1, Integer.toString(taken.getLocalPort()));
+            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            assertThat(process.waitFor(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+
+            assertThat(process.exitValue()).isEqualTo(1);
+            assertThat(output).contains("could not start", "port " + taken.getLocalPort(), "--kafka-port");
+            assertThat(output).doesNotContain("\tat ");
+        }
+    }
+
     private static void awaitEndpoints(ServingClient client, int expected) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         Reply reply = client.get("serving.get_endpoints", "{}");
