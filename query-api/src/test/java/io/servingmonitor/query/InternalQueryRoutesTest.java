@@ -17,7 +17,6 @@ import io.servingmonitor.api.Credentials;
 import io.servingmonitor.api.client.ServingClient;
 import io.servingmonitor.api.client.ServingClient.Reply;
 import io.servingmonitor.processor.Events;
-import io.servingmonitor.processor.ProcessorConfig;
 import io.servingmonitor.processor.TopologyFixture;
 import io.servingmonitor.topics.Json;
 import io.servingmonitor.topics.MetricType;
@@ -63,8 +62,7 @@ class InternalQueryRoutesTest {
         topology = TopologyFixture.withDefaults(stateDir);
         clock = new TestClock(Events.T0);
         executor = Executors.newFixedThreadPool(2);
-        queries = new ServingQueries(new FixtureStores(topology), ProcessorConfig.defaults().resolutions(),
-                QueryConfig.defaults(), clock);
+        queries = FixtureStores.queries(topology, clock);
         ApiConfig config = ApiConfig.builder().tokenSecret(SECRET).build();
         Authenticator authenticator = Authenticator.create(Credentials.of(Events.COMPANY + ":ak:sk"), config, clock);
         QueryRouter router = QueryRouter.localOnly(queries, new StoreReads(executor, Duration.ofSeconds(2)));

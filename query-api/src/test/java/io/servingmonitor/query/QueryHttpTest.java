@@ -14,7 +14,6 @@ import io.servingmonitor.api.Credentials;
 import io.servingmonitor.api.client.ServingClient;
 import io.servingmonitor.api.client.ServingClient.Reply;
 import io.servingmonitor.processor.Events;
-import io.servingmonitor.processor.ProcessorConfig;
 import io.servingmonitor.processor.TopologyFixture;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -45,8 +44,7 @@ class QueryHttpTest {
         topology = TopologyFixture.withDefaults(stateDir);
         clock = new TestClock(Events.T0);
         executor = Executors.newFixedThreadPool(2);
-        ServingQueries queries = new ServingQueries(new FixtureStores(topology),
-                ProcessorConfig.defaults().resolutions(), QueryConfig.defaults(), clock);
+        ServingQueries queries = FixtureStores.queries(topology, clock);
         ApiConfig config = ApiConfig.builder().tokenSecret("a-test-secret-of-enough-length-42").build();
         Credentials credentials = Credentials.of(Events.COMPANY + ":ak:sk", COMPANY_B + ":bk:bs");
         app = QueryApp.create(config, Authenticator.create(credentials, config, clock),

@@ -10,7 +10,6 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.servingmonitor.api.ApiException;
 import io.servingmonitor.processor.Events;
-import io.servingmonitor.processor.ProcessorConfig;
 import io.servingmonitor.processor.TopologyFixture;
 import io.servingmonitor.processor.endpoints.EndpointView;
 import io.servingmonitor.processor.registry.ContainerRegistry;
@@ -66,8 +65,7 @@ class QueryRouterTest {
         topology = TopologyFixture.withDefaults(stateDir);
         clock = new TestClock(Events.T0);
         executor = Executors.newFixedThreadPool(2);
-        queries = new ServingQueries(new FixtureStores(topology), ProcessorConfig.defaults().resolutions(),
-                QueryConfig.defaults(), clock);
+        queries = FixtureStores.queries(topology, clock);
         locator = new FakeLocator();
         peers = new FakePeers();
         router = new QueryRouter(queries, new StoreReads(executor, Duration.ofMillis(400)), locator, peers);

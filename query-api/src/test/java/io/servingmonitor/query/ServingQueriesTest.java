@@ -12,7 +12,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.servingmonitor.api.ApiException;
 import io.servingmonitor.processor.Events;
-import io.servingmonitor.processor.ProcessorConfig;
 import io.servingmonitor.processor.TopologyFixture;
 import io.servingmonitor.topics.EndpointStats;
 import io.servingmonitor.topics.LoadReport;
@@ -38,8 +37,7 @@ class ServingQueriesTest {
     void setUp() {
         topology = TopologyFixture.withDefaults(stateDir);
         clock = new TestClock(Events.T0);
-        queries = new ServingQueries(new FixtureStores(topology), ProcessorConfig.defaults().resolutions(),
-                QueryConfig.defaults(), clock);
+        queries = FixtureStores.queries(topology, clock);
     }
 
     @AfterEach
