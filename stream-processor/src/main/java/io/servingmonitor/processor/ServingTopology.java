@@ -1,11 +1,14 @@
 package io.servingmonitor.processor;
 
+import io.servingmonitor.processor.endpoints.EndpointUpdate;
+import io.servingmonitor.processor.endpoints.EndpointUpdates;
 import io.servingmonitor.processor.endpoints.EndpointView;
 import io.servingmonitor.processor.metrics.MetricWindows;
 import io.servingmonitor.processor.registry.ContainerRegistry;
 import io.servingmonitor.processor.registry.RegistryChange;
 import io.servingmonitor.topics.ContainerEvent;
 import io.servingmonitor.topics.ContainerKey;
+import io.servingmonitor.topics.EndpointContainerKey;
 import io.servingmonitor.topics.Serdes;
 import io.servingmonitor.topics.Topics;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -15,9 +18,10 @@ import org.apache.kafka.streams.kstream.KStream;
 
 /**
  * The whole stream processor as a pure function of its configuration: reads
- * {@link Topics#CONTAINER_EVENTS} once and hands it to the three features, the
- * {@link ContainerRegistry registry} (whose changes feed the {@link EndpointView endpoint view})
- * and the {@link MetricWindows metric windows}. No lifecycle here: see {@link StreamsRunner}.
+ * {@link Topics#CONTAINER_EVENTS} once into the {@link ContainerRegistry registry}, whose changes
+ * move, as {@link EndpointUpdates endpoint updates}, to the endpoints' partitions (the one
+ * repartition), where the {@link EndpointView endpoint view} and the
+ * {@link MetricWindows metric windows} read them. No lifecycle here: see {@link StreamsRunner}.
  */
 public final class ServingTopology {
 
@@ -34,8 +38,9 @@ public final class ServingTopology {
                         .withTimestampExtractor(new EventTimeExtractor())
                         .withName(EVENTS_SOURCE));
         KStream<ContainerKey, RegistryChange> changes = ContainerRegistry.addTo(events, config);
-        EndpointView.addTo(changes);
-        MetricWindows.addTo(events, config);
+        KStream<EndpointContainerKey, EndpointUpdate> updates = EndpointUpdates.addTo(changes);
+        EndpointView.addTo(updates);
+        MetricWindows.addTo(updates, config);
         return builder.build();
     }
 }

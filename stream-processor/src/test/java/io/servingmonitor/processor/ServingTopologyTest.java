@@ -2,6 +2,7 @@ package io.servingmonitor.processor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.servingmonitor.processor.endpoints.EndpointUpdates;
 import io.servingmonitor.processor.endpoints.EndpointView;
 import io.servingmonitor.processor.metrics.MetricWindows;
 import io.servingmonitor.processor.registry.ContainerRegistry;
@@ -22,8 +23,7 @@ class ServingTopologyTest {
         assertThat(text).doesNotContain("KSTREAM-").doesNotContain("KTABLE-");
         assertThat(nodeNames()).contains(
                 ServingTopology.EVENTS_SOURCE, ContainerRegistry.PROCESSOR, ContainerRegistry.STATE_SINK,
-                EndpointView.MEMBERSHIPS, EndpointView.PROCESSOR, EndpointView.STATS_SINK,
-                MetricWindows.REPORTS_WITH_URL, MetricWindows.SAMPLES,
+                EndpointUpdates.UPDATES, EndpointView.PROCESSOR, EndpointView.STATS_SINK, MetricWindows.REPORTS,
                 "endpoint-metrics-10s" + MetricWindows.AGGREGATE_SUFFIX, "endpoint-metrics-300s" + MetricWindows.SINK_SUFFIX);
     }
 
@@ -37,27 +37,24 @@ class ServingTopologyTest {
         }));
 
         assertThat(stores).containsExactlyInAnyOrder(
-                ContainerRegistry.STORE, ContainerRegistry.EXPIRY_INDEX_STORE, EndpointView.STORE,
-                "endpoint-metrics-10s", "endpoint-metrics-300s",
-                "endpoint-metrics-10s" + MetricWindows.SUPPRESS_SUFFIX + "-store",
-                "endpoint-metrics-300s" + MetricWindows.SUPPRESS_SUFFIX + "-store");
+                ContainerRegistry.STORE, ContainerRegistry.LOADING_STORE, EndpointView.MEMBERS_STORE,
+                EndpointView.SUMMARY_STORE, "endpoint-metrics-10s", "endpoint-metrics-300s");
     }
 
     @Test
-    void endpointViewAndMetricsAreRepartitionedByEndpointThroughNamedTopics() {
+    void endpointViewAndMetricsShareOneRepartitionByEndpointThroughANamedTopic() {
         Set<String> topics = topicNames();
 
+        assertThat(topics).filteredOn(t -> t.endsWith("-repartition")).containsExactly(EndpointUpdates.REPARTITION + "-repartition");
         assertThat(topics).contains(
-                EndpointView.REPARTITION + "-repartition",
-                MetricWindows.REPARTITION + "-repartition",
                 Topics.CONTAINER_EVENTS, Topics.CONTAINER_STATE, Topics.ENDPOINT_STATS, Topics.METRIC_WINDOWS);
         assertThat(topics).allMatch(t -> !t.startsWith("KSTREAM") && !t.startsWith("KTABLE"));
     }
 
     @Test
-    void registryEndpointViewAndMetricsAreSeparateSubtopologies() {
-        // Source and registry; endpoint view after its repartition; metric windows after theirs.
-        assertThat(description.subtopologies()).hasSize(3);
+    void registryAndTheEndpointSideAreTwoSubtopologies() {
+        // Source and registry; endpoint view and metric windows after the one repartition.
+        assertThat(description.subtopologies()).hasSize(2);
     }
 
     private Set<String> nodeNames() {

@@ -5,8 +5,8 @@ import java.util.Objects;
 
 /**
  * Key of everything per container: the company (tenant) that owns it and its container id.
- * Serialized as {@code {"company":...,"container_id":...}}, company first, so all containers of
- * one company form a contiguous key range (see {@link #companyPrefix(String)}).
+ * Encoded by {@link KeyJson} as {@code {"company":...,"container_id":...}}, company first, so all
+ * containers of one company form a contiguous key range (see {@link #companyPrefix(String)}).
  */
 @JsonPropertyOrder({"company", "container_id"})
 public record ContainerKey(String company, String containerId) {
@@ -16,12 +16,16 @@ public record ContainerKey(String company, String containerId) {
         Objects.requireNonNull(containerId, "containerId");
     }
 
+    /** The key's bytes on topics and in stores. */
+    public byte[] encode() {
+        return KeyJson.encode("company", company, "container_id", containerId);
+    }
+
     /**
-     * The serialized-key prefix shared by all keys of {@code company} and no other company's: the
-     * company is a complete JSON string literal followed by a comma, so "a" never matches "ab".
-     * Use with a {@code StringSerializer} in {@code prefixScan}.
+     * The bytes every key of {@code company} starts with, and no other company's: "a" never
+     * matches "ab". Use with a {@code ByteArraySerializer} in {@code prefixScan}.
      */
-    public static String companyPrefix(String company) {
-        return Json.companyKeyPrefix(company);
+    public static byte[] companyPrefix(String company) {
+        return KeyJson.prefix("company", company);
     }
 }

@@ -4,8 +4,9 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import java.util.Objects;
 
 /**
- * Key of everything per endpoint: the company (tenant) and the endpoint url. Serialized as
- * {@code {"company":...,"url":...}}, company first (see {@link #companyPrefix(String)}).
+ * Key of everything per endpoint: the company (tenant) and the endpoint url. Encoded by
+ * {@link KeyJson} as {@code {"company":...,"url":...}}, company first (see {@link #companyPrefix(String)}).
+ * Its bytes also decide the partition of every {@link EndpointContainerKey} of the endpoint.
  */
 @JsonPropertyOrder({"company", "url"})
 public record EndpointKey(String company, String url) {
@@ -15,8 +16,13 @@ public record EndpointKey(String company, String url) {
         Objects.requireNonNull(url, "url");
     }
 
-    /** The serialized-key prefix of all endpoint keys of {@code company}; see {@link ContainerKey#companyPrefix}. */
-    public static String companyPrefix(String company) {
-        return Json.companyKeyPrefix(company);
+    /** The key's bytes on topics and in stores. */
+    public byte[] encode() {
+        return KeyJson.encode("company", company, "url", url);
+    }
+
+    /** The bytes every endpoint key of {@code company} starts with; see {@link ContainerKey#companyPrefix}. */
+    public static byte[] companyPrefix(String company) {
+        return KeyJson.prefix("company", company);
     }
 }

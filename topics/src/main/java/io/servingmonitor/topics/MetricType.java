@@ -15,37 +15,60 @@ import java.util.function.Function;
  * converted from the MB that containers send to GB.
  */
 public enum MetricType {
-    REQUESTS("requests", "Number of Requests", Combine.SUM, r -> toDouble(r.requestsNum())),
-    REQUESTS_MIN("requests_min", "Requests per Minute", Combine.SUM, LoadReport::requestsMin),
-    LATENCY_MS("latency_ms", "Average Latency (ms)", Combine.MEAN, r -> toDouble(r.latencyMs())),
-    CPU_COUNT("cpu_count", "CPU Count", Combine.SUM, stats(s -> count(s.cpuUsage()))),
-    GPU_COUNT("gpu_count", "GPU Count", Combine.SUM, stats(s -> count(s.gpuUsage()))),
-    CPU_UTIL("cpu_util", "Average CPU Load (%)", Combine.MEAN, stats(s -> mean(s.cpuUsage()))),
-    GPU_UTIL("gpu_util", "Average GPU Utilization (%)", Combine.MEAN, stats(s -> mean(s.gpuUsage()))),
-    RAM_TOTAL("ram_total", "RAM Total (GB)", Combine.SUM,
+    REQUESTS(1, "requests", "Number of Requests", Combine.SUM, r -> toDouble(r.requestsNum())),
+    REQUESTS_MIN(2, "requests_min", "Requests per Minute", Combine.SUM, LoadReport::requestsMin),
+    LATENCY_MS(3, "latency_ms", "Average Latency (ms)", Combine.MEAN, r -> toDouble(r.latencyMs())),
+    CPU_COUNT(4, "cpu_count", "CPU Count", Combine.SUM, stats(s -> count(s.cpuUsage()))),
+    GPU_COUNT(5, "gpu_count", "GPU Count", Combine.SUM, stats(s -> count(s.gpuUsage()))),
+    CPU_UTIL(6, "cpu_util", "Average CPU Load (%)", Combine.MEAN, stats(s -> mean(s.cpuUsage()))),
+    GPU_UTIL(7, "gpu_util", "Average GPU Utilization (%)", Combine.MEAN, stats(s -> mean(s.gpuUsage()))),
+    RAM_TOTAL(8, "ram_total", "RAM Total (GB)", Combine.SUM,
             stats(s -> gb(sum(s.memoryUsed(), s.memoryFree())))),
-    RAM_USED("ram_used", "RAM Used (GB)", Combine.SUM, stats(s -> gb(s.memoryUsed()))),
-    RAM_FREE("ram_free", "RAM Free (GB)", Combine.SUM, stats(s -> gb(s.memoryFree()))),
-    GPU_RAM_TOTAL("gpu_ram_total", "GPU RAM Total (GB)", Combine.SUM,
+    RAM_USED(9, "ram_used", "RAM Used (GB)", Combine.SUM, stats(s -> gb(s.memoryUsed()))),
+    RAM_FREE(10, "ram_free", "RAM Free (GB)", Combine.SUM, stats(s -> gb(s.memoryFree()))),
+    GPU_RAM_TOTAL(11, "gpu_ram_total", "GPU RAM Total (GB)", Combine.SUM,
             stats(s -> gb(sum(mean(s.gpuMemoryUsed()), mean(s.gpuMemoryFree()))))),
-    GPU_RAM_USED("gpu_ram_used", "GPU RAM Used (GB)", Combine.SUM, stats(s -> gb(mean(s.gpuMemoryUsed())))),
-    GPU_RAM_FREE("gpu_ram_free", "GPU RAM Free (GB)", Combine.SUM, stats(s -> gb(mean(s.gpuMemoryFree())))),
-    NETWORK_RX("network_rx", "Network Throughput RX (MBps)", Combine.SUM, stats(MachineStats::networkRx)),
-    NETWORK_TX("network_tx", "Network Throughput TX (MBps)", Combine.SUM, stats(MachineStats::networkTx));
+    GPU_RAM_USED(12, "gpu_ram_used", "GPU RAM Used (GB)", Combine.SUM, stats(s -> gb(mean(s.gpuMemoryUsed())))),
+    GPU_RAM_FREE(13, "gpu_ram_free", "GPU RAM Free (GB)", Combine.SUM, stats(s -> gb(mean(s.gpuMemoryFree())))),
+    NETWORK_RX(14, "network_rx", "Network Throughput RX (MBps)", Combine.SUM, stats(MachineStats::networkRx)),
+    NETWORK_TX(15, "network_tx", "Network Throughput TX (MBps)", Combine.SUM, stats(MachineStats::networkTx));
 
     /** How the containers' samples of one bucket make the total. */
     public enum Combine { SUM, MEAN }
 
+    private static final MetricType[] BY_CODE = new MetricType[256];
+
+    static {
+        for (MetricType type : values()) {
+            BY_CODE[type.code] = type;
+        }
+    }
+
+    private final int code;
     private final String apiName;
     private final String title;
     private final Combine combine;
     private final Function<LoadReport, Double> extractor;
 
-    MetricType(String apiName, String title, Combine combine, Function<LoadReport, Double> extractor) {
+    MetricType(int code, String apiName, String title, Combine combine, Function<LoadReport, Double> extractor) {
+        this.code = code;
         this.apiName = apiName;
         this.title = title;
         this.combine = combine;
         this.extractor = extractor;
+    }
+
+    /**
+     * The metric's number in binary aggregates ({@link ContainerSampleSerde}): frozen, never reused,
+     * 1 to 255. A newer version may add numbers that this one does not know.
+     */
+    public int code() {
+        return code;
+    }
+
+    /** The metric numbered {@code code}, or null for a number this version does not know. */
+    public static MetricType ofCode(int code) {
+        return code < 0 || code >= BY_CODE.length ? null : BY_CODE[code];
     }
 
     /** The name used by the API ({@code metric_type}) and in serialized aggregates. */

@@ -6,12 +6,21 @@ public final class Serdes {
     private Serdes() {
     }
 
-    public static JsonSerde<ContainerKey> containerKey() {
-        return new JsonSerde<>(ContainerKey.class);
+    public static KeySerde<ContainerKey> containerKey() {
+        return new KeySerde<>(ContainerKey.class, ContainerKey::encode);
     }
 
-    public static JsonSerde<EndpointKey> endpointKey() {
-        return new JsonSerde<>(EndpointKey.class);
+    public static KeySerde<EndpointKey> endpointKey() {
+        return new KeySerde<>(EndpointKey.class, EndpointKey::encode);
+    }
+
+    public static KeySerde<EndpointContainerKey> endpointContainerKey() {
+        return new KeySerde<>(EndpointContainerKey.class, EndpointContainerKey::encode);
+    }
+
+    /** The compact binary serde of a container's metrics over one window (see {@link ContainerSampleSerde}). */
+    public static ContainerSampleSerde containerSample() {
+        return new ContainerSampleSerde();
     }
 
     public static JsonSerde<ContainerEvent> containerEvent() {

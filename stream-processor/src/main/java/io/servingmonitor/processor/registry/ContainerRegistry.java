@@ -1,7 +1,7 @@
 package io.servingmonitor.processor.registry;
 
 import io.servingmonitor.processor.ProcessorConfig;
-import io.servingmonitor.topics.ContainerEntry;
+import io.servingmonitor.topics.JsonSerde;
 import io.servingmonitor.topics.ContainerEvent;
 import io.servingmonitor.topics.ContainerKey;
 import io.servingmonitor.topics.Serdes;
@@ -21,16 +21,20 @@ import org.apache.kafka.streams.state.Stores;
  * container unregisters or expires). Returns the stream of {@link RegistryChange}s for the
  * features that follow the registry.
  *
- * <p>Readers of {@link #STORE} must filter with {@link ContainerEntry#isLiveAt(long)} at their own
- * "now": an entry may outlive its expiry by up to one scan interval before the punctuator removes it.
+ * <p>Readers of {@link #STORE} and {@link #LOADING_STORE} must filter with {@code isLiveAt(now)} at
+ * their own "now": an entry may outlive its expiry by up to one scan interval before the
+ * punctuator removes it.
  */
 public final class ContainerRegistry {
 
-    /** {@code KeyValueStore<ContainerKey, ContainerEntry>}: every registered container, possibly past expiry until the punctuator runs. */
+    /** {@code KeyValueStore<ContainerKey, RegistryEntry>}: every registered container, possibly past expiry until the punctuator runs. */
     public static final String STORE = "container-registry";
 
-    /** Index of registry keys by expiry time, so expiry reads only what is due: {@code KeyValueStore<ExpiryIndexKey, byte[]>}. */
-    public static final String EXPIRY_INDEX_STORE = "container-expiry-index";
+    /** {@code KeyValueStore<ContainerKey, LoadingEntry>}: the registered containers that have no url yet. */
+    public static final String LOADING_STORE = "loading-containers";
+
+    /** The node keeping only the changes of the registry itself (not late reports passing through). */
+    public static final String STATE_CHANGES = "container-state-changes";
 
     /** The processor applying events to the registry and expiring silent containers. */
     public static final String PROCESSOR = "container-registry-update";
@@ -48,17 +52,27 @@ public final class ContainerRegistry {
     public static KStream<ContainerKey, RegistryChange> addTo(KStream<ContainerKey, ContainerEvent> events, ProcessorConfig config) {
         KStream<ContainerKey, RegistryChange> changes = events.process(
                 new ContainerRegistryProcessor.Supplier(config.expiryScanInterval()), Named.as(PROCESSOR));
-        changes.mapValues(RegistryChange::after, Named.as(STATE_VALUES))
+        changes.filter((key, change) -> change.changedRegistry(), Named.as(STATE_CHANGES))
+                .mapValues(RegistryChange::after, Named.as(STATE_VALUES))
                 .to(Topics.CONTAINER_STATE, Produced.with(Serdes.containerKey(), Serdes.containerEntry()).withName(STATE_SINK));
         return changes;
     }
 
-    static StoreBuilder<KeyValueStore<ContainerKey, ContainerEntry>> registryStore() {
-        return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE), Serdes.containerKey(), Serdes.containerEntry());
+    static StoreBuilder<KeyValueStore<ContainerKey, RegistryEntry>> registryStore() {
+        return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE), Serdes.containerKey(), entrySerde());
     }
 
-    static StoreBuilder<KeyValueStore<ExpiryIndexKey, byte[]>> expiryIndexStore() {
-        return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(EXPIRY_INDEX_STORE),
-                new ExpiryIndexKeySerde(), org.apache.kafka.common.serialization.Serdes.ByteArray());
+    static StoreBuilder<KeyValueStore<ContainerKey, LoadingEntry>> loadingStore() {
+        return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(LOADING_STORE), Serdes.containerKey(), loadingSerde());
+    }
+
+    /** The serde of the values of {@link #STORE}. */
+    public static JsonSerde<RegistryEntry> entrySerde() {
+        return new JsonSerde<>(RegistryEntry.class);
+    }
+
+    /** The serde of the values of {@link #LOADING_STORE}. */
+    public static JsonSerde<LoadingEntry> loadingSerde() {
+        return new JsonSerde<>(LoadingEntry.class);
     }
 }

@@ -6,9 +6,10 @@ import io.servingmonitor.topics.ContainerEventType;
 import io.servingmonitor.topics.ContainerKey;
 import io.servingmonitor.topics.LoadReport;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Iterator;
 import java.util.Set;
+import java.util.TreeSet;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -22,6 +23,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Applies container events to the registry and expires silent containers; forwards every change.
+ * Each event reads and writes one small registry record (and, for a loading container, one
+ * loading record), whatever the number of containers.
  *
  * <ul>
  *   <li>{@code REGISTER} stores the container afresh (a re-register replaces the entry): registered
@@ -30,25 +33,39 @@ import org.slf4j.LoggerFactory;
  *       replaces model and load, last active at the event time; on an unknown container it
  *       registers it with the default timeout.</li>
  *   <li>{@code UNREGISTER} removes the container at once, whatever its time.</li>
- *   <li>Stale events: a register or report older than the entry's last activity is ignored, so
- *       the registry never goes back in time when events of one container arrive out of order
- *       (equal times apply: the later one in the log wins).</li>
+ *   <li>A register or report for a container whose timeout had passed at the event's time, but
+ *       that the expiry scan has not removed yet, finds it expired: the old entry is removed
+ *       (tombstone) and the event registers the container anew, exactly as after an unregister.</li>
+ *   <li>Stale events: a register or report older than the entry's last activity does not change
+ *       the registry, so it never goes back in time when events of one container arrive out of
+ *       order (equal times apply: the later one in the log wins). A stale report still goes on to
+ *       the metric windows.</li>
  *   <li>Expiry: every scan interval of wall-clock time, entries whose expiry time is at or before
- *       the punctuation time are removed as if unregistered. Only due entries of the expiry index
- *       are read, in expiry order.</li>
+ *       the expiry horizon are removed as if unregistered, in expiry order, from an in-memory
+ *       queue rebuilt from the store when the task starts. The horizon is the wall clock while
+ *       this partition keeps up with its input; while it works through a backlog (a restore, a
+ *       failover, a burst) the horizon is its stream time, so that a container is never expired
+ *       while its newer reports are still waiting to be processed.</li>
  * </ul>
  */
 final class ContainerRegistryProcessor implements Processor<ContainerKey, ContainerEvent, ContainerKey, RegistryChange> {
 
     private static final Logger LOG = LoggerFactory.getLogger(ContainerRegistryProcessor.class);
 
-    /** The expiry index holds keys only; a non-null value because null would delete. */
-    private static final byte[] INDEXED = new byte[0];
+    /**
+     * A partition is keeping up while the latest event it processed was at most this old (its
+     * event time against the wall clock when it was processed): beyond, it works through a backlog.
+     */
+    static final Duration MAX_LAG = Duration.ofSeconds(10);
 
     private final Duration scanInterval;
+    private final TreeSet<ExpiryIndexKey> expiryQueue = new TreeSet<>();
     private ProcessorContext<ContainerKey, RegistryChange> context;
-    private KeyValueStore<ContainerKey, ContainerEntry> registry;
-    private KeyValueStore<ExpiryIndexKey, byte[]> expiryIndex;
+    private KeyValueStore<ContainerKey, RegistryEntry> registry;
+    private KeyValueStore<ContainerKey, LoadingEntry> loading;
+    private long initializedAtWallMs;
+    /** Wall clock minus event time of the latest processed event; MIN_VALUE before the first. */
+    private long latestLagMs;
 
     ContainerRegistryProcessor(Duration scanInterval) {
         this.scanInterval = scanInterval;
@@ -58,7 +75,17 @@ final class ContainerRegistryProcessor implements Processor<ContainerKey, Contai
     public void init(ProcessorContext<ContainerKey, RegistryChange> context) {
         this.context = context;
         this.registry = context.getStateStore(ContainerRegistry.STORE);
-        this.expiryIndex = context.getStateStore(ContainerRegistry.EXPIRY_INDEX_STORE);
+        this.loading = context.getStateStore(ContainerRegistry.LOADING_STORE);
+        // The queue is derived state: rebuilt from the (restored) store whenever the task starts.
+        expiryQueue.clear();
+        try (KeyValueIterator<ContainerKey, RegistryEntry> it = registry.all()) {
+            while (it.hasNext()) {
+                KeyValue<ContainerKey, RegistryEntry> next = it.next();
+                expiryQueue.add(ExpiryIndexKey.of(next.key, next.value));
+            }
+        }
+        initializedAtWallMs = context.currentSystemTimeMs();
+        latestLagMs = Long.MIN_VALUE;
         // Wall clock, not stream time: stream time only moves with new events, and a container
         // that went silent must expire even when nothing else arrives on its partition.
         context.schedule(scanInterval, PunctuationType.WALL_CLOCK_TIME, this::expireDue);
@@ -69,34 +96,43 @@ final class ContainerRegistryProcessor implements Processor<ContainerKey, Contai
         ContainerKey key = record.key();
         ContainerEvent event = record.value();
         if (key == null || event == null) {
-            LOG.warn("skipping a container event without key or value: key={}", key);
+            LOG.warn("skipping a container event without key or value");
             return;
         }
         if (!key.equals(event.key())) {
             // The key decides partition and tenant; an event claiming another is a producer bug.
-            LOG.warn("skipping a container event whose key {} does not match its body {}", key, event.key());
+            LOG.warn("skipping a container event whose key does not match its body");
             return;
         }
-        ContainerEntry current = registry.get(key);
+        latestLagMs = context.currentSystemTimeMs() - event.timestampMs();
+        RegistryEntry current = registry.get(key);
         if (event.type() == ContainerEventType.UNREGISTER) {
             if (current != null) {
-                remove(current, record.timestamp());
+                remove(key, current, record.timestamp());
             }
             return;
         }
         if (event.model() == null) {
-            LOG.warn("skipping a {} of {} without model", event.type(), key);
+            LOG.warn("skipping a {} without model", event.type());
             return;
         }
+        boolean report = event.type() == ContainerEventType.STATUS_REPORT;
         if (current != null && event.timestampMs() < current.lastActivityMs()) {
-            LOG.debug("ignoring a stale {} of {} at {} (last activity {})", event.type(), key, event.timestampMs(),
-                    current.lastActivityMs());
+            LOG.debug("ignoring a stale {} at {} (last activity {})", event.type(), event.timestampMs(), current.lastActivityMs());
+            if (report) {
+                context.forward(new Record<>(key, RegistryChange.reportOnly(event), record.timestamp()));
+            }
             return;
+        }
+        if (current != null && current.expiresAtMs() <= event.timestampMs()) {
+            // Expired at the event's time, only not removed yet: gone first, then registered anew.
+            remove(key, current, current.expiresAtMs());
+            current = null;
         }
         ContainerEntry next = event.type() == ContainerEventType.REGISTER || current == null
                 ? registered(event)
-                : reported(current, event);
-        put(current, next, record.timestamp());
+                : reported(key, current, event);
+        put(key, current, next, report ? event : null, record.timestamp());
     }
 
     /** A fresh entry: from a register, or from the first report of an unknown container. */
@@ -111,54 +147,72 @@ final class ContainerRegistryProcessor implements Processor<ContainerKey, Contai
     }
 
     /** A known container's entry after a status report. */
-    private static ContainerEntry reported(ContainerEntry current, ContainerEvent event) {
-        return new ContainerEntry(current.company(), current.containerId(), event.model(), event.load(), current.ip(),
+    private static ContainerEntry reported(ContainerKey key, RegistryEntry current, ContainerEvent event) {
+        return new ContainerEntry(key.company(), key.containerId(), event.model(), event.load(), current.ip(),
                 current.registeredAtMs(), event.timestampMs(), current.timeoutSec());
     }
 
-    private void put(ContainerEntry current, ContainerEntry next, long timestamp) {
-        ContainerKey key = next.key();
-        registry.put(key, next);
-        if (current == null || current.expiresAtMs() != next.expiresAtMs()) {
+    private void put(ContainerKey key, RegistryEntry current, ContainerEntry next, ContainerEvent report, long timestamp) {
+        RegistryEntry stored = RegistryEntry.of(next);
+        registry.put(key, stored);
+        if (current == null || current.expiresAtMs() != stored.expiresAtMs()) {
             if (current != null) {
-                expiryIndex.delete(ExpiryIndexKey.of(current));
+                expiryQueue.remove(ExpiryIndexKey.of(key, current));
             }
-            expiryIndex.put(ExpiryIndexKey.of(next), INDEXED);
+            expiryQueue.add(ExpiryIndexKey.of(key, stored));
         }
-        context.forward(new Record<>(key, new RegistryChange(current, next), timestamp));
+        if (next.url() == null) {
+            loading.put(key, LoadingEntry.of(next));
+        } else if (current != null && current.url() == null) {
+            loading.delete(key);
+        }
+        context.forward(new Record<>(key, new RegistryChange(current, next, report), timestamp));
     }
 
-    private void remove(ContainerEntry current, long timestamp) {
-        registry.delete(current.key());
-        expiryIndex.delete(ExpiryIndexKey.of(current));
-        context.forward(new Record<>(current.key(), new RegistryChange(current, null), timestamp));
+    private void remove(ContainerKey key, RegistryEntry current, long timestamp) {
+        registry.delete(key);
+        expiryQueue.remove(ExpiryIndexKey.of(key, current));
+        if (current.url() == null) {
+            loading.delete(key);
+        }
+        context.forward(new Record<>(key, new RegistryChange(current, null, null), timestamp));
     }
 
-    private void expireDue(long nowMs) {
-        // Collect first, then delete: the store is not modified while its iterator is open.
-        List<ExpiryIndexKey> due = new ArrayList<>();
-        try (KeyValueIterator<ExpiryIndexKey, byte[]> it = expiryIndex.all()) {
-            while (it.hasNext()) {
-                ExpiryIndexKey next = it.next().key;
-                if (next.expiresAtMs() > nowMs) {
-                    break;
-                }
-                due.add(next);
+    private void expireDue(long wallClockMs) {
+        long horizon = keepingUp(wallClockMs) ? wallClockMs : Math.min(wallClockMs, context.currentStreamTimeMs());
+        Iterator<ExpiryIndexKey> due = expiryQueue.iterator();
+        while (due.hasNext()) {
+            ExpiryIndexKey next = due.next();
+            if (next.expiresAtMs() > horizon) {
+                break;
             }
-        }
-        for (ExpiryIndexKey indexKey : due) {
-            ContainerEntry entry = registry.get(indexKey.container());
-            if (entry != null && entry.expiresAtMs() <= nowMs) {
-                LOG.debug("expiring {} (last activity {}, timeout {} s)", entry.key(), entry.lastActivityMs(), entry.timeoutSec());
+            due.remove();
+            RegistryEntry entry = registry.get(next.container());
+            if (entry != null && entry.expiresAtMs() == next.expiresAtMs()) {
+                LOG.debug("expiring a container (last activity {}, timeout {} s)", entry.lastActivityMs(), entry.timeoutSec());
                 // Stamped with the instant it stopped being live, not with the scan time.
-                remove(entry, entry.expiresAtMs());
+                registry.delete(next.container());
+                if (entry.url() == null) {
+                    loading.delete(next.container());
+                }
+                context.forward(new Record<>(next.container(), new RegistryChange(entry, null, null), entry.expiresAtMs()));
             }
-            // An index entry not matching a current expiry time would be left over; drop it either way.
-            expiryIndex.delete(indexKey);
         }
     }
 
-    /** Supplies the processor together with its two stores. */
+    /**
+     * Whether this partition keeps up with its input: its latest event was recent when processed.
+     * Before any event, a task that has just started may still be catching up; after a scan
+     * interval's worth of {@link #MAX_LAG} with nothing to process, it has caught up.
+     */
+    private boolean keepingUp(long wallClockMs) {
+        if (latestLagMs == Long.MIN_VALUE) {
+            return wallClockMs - initializedAtWallMs >= MAX_LAG.toMillis();
+        }
+        return latestLagMs <= MAX_LAG.toMillis();
+    }
+
+    /** Supplies the processor together with its stores. */
     static final class Supplier implements ProcessorSupplier<ContainerKey, ContainerEvent, ContainerKey, RegistryChange> {
 
         private final Duration scanInterval;
@@ -174,7 +228,7 @@ final class ContainerRegistryProcessor implements Processor<ContainerKey, Contai
 
         @Override
         public Set<StoreBuilder<?>> stores() {
-            return Set.of(ContainerRegistry.registryStore(), ContainerRegistry.expiryIndexStore());
+            return Set.of(ContainerRegistry.registryStore(), ContainerRegistry.loadingStore());
         }
     }
 }

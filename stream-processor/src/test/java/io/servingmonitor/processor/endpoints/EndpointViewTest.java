@@ -64,7 +64,7 @@ class EndpointViewTest {
     void loadingContainerBelongsToNoEndpoint() {
         fixture.send(register("c1", null, at(0)));
 
-        assertThat(fixture.endpointInstances().approximateNumEntries()).isZero();
+        assertThat(fixture.endpointMembers().approximateNumEntries()).isZero();
         assertThat(fixture.endpointStats.isEmpty()).isTrue();
     }
 
@@ -97,7 +97,8 @@ class EndpointViewTest {
 
         fixture.send(report("c1", URL_B, at(30)));
 
-        assertThat(fixture.endpointInstances().get(endpoint(URL_A))).isNull();
+        assertThat(instanceIds(URL_A)).isEmpty();
+        assertThat(fixture.endpointSummaries().get(endpoint(URL_A))).isNull();
         List<KeyValue<EndpointKey, EndpointStats>> published = fixture.endpointStats.readKeyValuesToList();
         assertThat(published).hasSize(2);
         assertThat(published.get(0)).isEqualTo(KeyValue.pair(endpoint(URL_A), null));
@@ -108,7 +109,8 @@ class EndpointViewTest {
     void containerGoingBackToLoadingLeavesItsEndpoint() {
         fixture.send(register("c1", URL_A, at(0)), register("c1", null, at(10)));
 
-        assertThat(fixture.endpointInstances().get(endpoint(URL_A))).isNull();
+        assertThat(instanceIds(URL_A)).isEmpty();
+        assertThat(fixture.endpointSummaries().get(endpoint(URL_A))).isNull();
     }
 
     @Test
@@ -129,7 +131,8 @@ class EndpointViewTest {
 
         fixture.send(unregister("c1", at(5)));
 
-        assertThat(fixture.endpointInstances().get(endpoint(URL_A))).isNull();
+        assertThat(instanceIds(URL_A)).isEmpty();
+        assertThat(fixture.endpointSummaries().get(endpoint(URL_A))).isNull();
         assertThat(fixture.endpointStats.readKeyValuesToList()).containsExactly(KeyValue.pair(endpoint(URL_A), null));
     }
 
@@ -151,7 +154,8 @@ class EndpointViewTest {
 
         fixture.advanceWallClock(seconds(60));
 
-        assertThat(fixture.endpointInstances().get(endpoint(URL_A))).isNull();
+        assertThat(instanceIds(URL_A)).isEmpty();
+        assertThat(fixture.endpointSummaries().get(endpoint(URL_A))).isNull();
         assertThat(fixture.endpointStats.readKeyValuesToList()).containsExactly(KeyValue.pair(endpoint(URL_A), null));
     }
 
@@ -159,12 +163,11 @@ class EndpointViewTest {
     void sameUrlInTwoCompaniesIsTwoEndpoints() {
         fixture.send(register("acme", "c1", URL_A, at(0), 60), register("globex", "c2", URL_A, at(0), 60));
 
-        assertThat(fixture.endpointInstances().get(new EndpointKey("acme", URL_A)).containers()).containsOnlyKeys("c1");
-        assertThat(fixture.endpointInstances().get(new EndpointKey("globex", URL_A)).containers()).containsOnlyKeys("c2");
+        assertThat(fixture.memberIds(new EndpointKey("acme", URL_A))).containsExactly("c1");
+        assertThat(fixture.memberIds(new EndpointKey("globex", URL_A))).containsExactly("c2");
     }
 
     private List<String> instanceIds(String url) {
-        EndpointInstances instances = fixture.endpointInstances().get(endpoint(url));
-        return instances == null ? List.of() : instances.containers().keySet().stream().sorted().toList();
+        return fixture.memberIds(endpoint(url));
     }
 }

@@ -92,8 +92,8 @@ class MetricWindowsTest {
             fixture.send(report("c1", URL_A, at(1), A), report("c2", URL_A, at(3), D),
                     report("c1", URL_A, at(6), B), report("c1", URL_A, at(12), C));
 
-            WindowAggregate tenSeconds = fixture.metrics(TEN_SECONDS).fetch(endpoint(URL_A), ms(at(0)));
-            WindowAggregate fiveMinutes = fixture.metrics(FIVE_MINUTES).fetch(endpoint(URL_A), ms(at(0)));
+            WindowAggregate tenSeconds = fixture.window(TEN_SECONDS, endpoint(URL_A), ms(at(0)));
+            WindowAggregate fiveMinutes = fixture.window(FIVE_MINUTES, endpoint(URL_A), ms(at(0)));
 
             assertThat(tenSeconds.containers()).containsOnlyKeys("c1", "c2");
             assertThat(fiveMinutes.containers()).containsOnlyKeys("c1", "c2");
@@ -110,9 +110,9 @@ class MetricWindowsTest {
         try (TopologyFixture fixture = TopologyFixture.withDefaults(stateDir)) {
             fixture.send(report("c1", URL_A, at(1), A), report("c1", URL_A, at(12), C));
 
-            assertThat(metricOf(fixture.metrics(TEN_SECONDS).fetch(endpoint(URL_A), ms(at(0))), "c1", MetricType.REQUESTS))
+            assertThat(metricOf(fixture.window(TEN_SECONDS, endpoint(URL_A), ms(at(0))), "c1", MetricType.REQUESTS))
                     .isEqualTo(acc(1, 100, 100));
-            assertThat(metricOf(fixture.metrics(TEN_SECONDS).fetch(endpoint(URL_A), ms(at(10))), "c1", MetricType.REQUESTS))
+            assertThat(metricOf(fixture.window(TEN_SECONDS, endpoint(URL_A), ms(at(10))), "c1", MetricType.REQUESTS))
                     .isEqualTo(acc(1, 150, 150));
         }
     }
@@ -122,9 +122,9 @@ class MetricWindowsTest {
         try (TopologyFixture fixture = TopologyFixture.withDefaults(stateDir)) {
             fixture.send(report("globex", "c9", URL_A, at(1), requests(5)), report("c1", URL_A, at(2), requests(3)));
 
-            assertThat(fixture.metrics(TEN_SECONDS).fetch(new EndpointKey("globex", URL_A), ms(at(0))).containers())
+            assertThat(fixture.window(TEN_SECONDS, new EndpointKey("globex", URL_A), ms(at(0))).containers())
                     .containsOnlyKeys("c9");
-            assertThat(fixture.metrics(TEN_SECONDS).fetch(new EndpointKey(COMPANY, URL_A), ms(at(0))).containers())
+            assertThat(fixture.window(TEN_SECONDS, new EndpointKey(COMPANY, URL_A), ms(at(0))).containers())
                     .containsOnlyKeys("c1");
         }
     }
@@ -134,7 +134,7 @@ class MetricWindowsTest {
         try (TopologyFixture fixture = TopologyFixture.withDefaults(stateDir)) {
             fixture.send(register("c1", URL_A, at(1)), report("c2", null, at(2)));
 
-            assertThat(fixture.metrics(TEN_SECONDS).fetch(endpoint(URL_A), ms(at(0)))).isNull();
+            assertThat(fixture.window(TEN_SECONDS, endpoint(URL_A), ms(at(0)))).isNull();
             try (var all = fixture.metrics(FIVE_MINUTES).all()) {
                 assertThat(all.hasNext()).isFalse();
             }
@@ -149,15 +149,15 @@ class MetricWindowsTest {
         MetricResolution resolution = shortRetention.resolutions().get(0);
         try (TopologyFixture fixture = new TopologyFixture(shortRetention, stateDir)) {
             fixture.send(report("c1", URL_A, at(1), requests(1)));
-            assertThat(fixture.metrics(resolution).fetch(endpoint(URL_A), ms(at(0)))).isNotNull();
+            assertThat(fixture.window(resolution, endpoint(URL_A), ms(at(0)))).isNotNull();
 
             fixture.send(report("c1", URL_A, at(20), requests(2)));
-            assertThat(fixture.metrics(resolution).fetch(endpoint(URL_A), ms(at(0))))
+            assertThat(fixture.window(resolution, endpoint(URL_A), ms(at(0))))
                     .as("still within retention at stream time t+20 s").isNotNull();
 
             fixture.send(report("c1", URL_A, at(600), requests(3)));
-            assertThat(fixture.metrics(resolution).fetch(endpoint(URL_A), ms(at(0)))).isNull();
-            assertThat(fixture.metrics(resolution).fetch(endpoint(URL_A), ms(at(600)))).isNotNull();
+            assertThat(fixture.window(resolution, endpoint(URL_A), ms(at(0)))).isNull();
+            assertThat(fixture.window(resolution, endpoint(URL_A), ms(at(600)))).isNotNull();
         }
     }
 
@@ -167,9 +167,9 @@ class MetricWindowsTest {
             fixture.send(report("c1", URL_A, at(15), requests(10)), report("c1", URL_A, at(25), requests(30)),
                     report("c1", URL_A, at(12), requests(5)));
 
-            assertThat(metricOf(fixture.metrics(TEN_SECONDS).fetch(endpoint(URL_A), ms(at(10))), "c1", MetricType.REQUESTS))
+            assertThat(metricOf(fixture.window(TEN_SECONDS, endpoint(URL_A), ms(at(10))), "c1", MetricType.REQUESTS))
                     .isEqualTo(acc(2, 15, 10));
-            assertThat(metricOf(fixture.metrics(TEN_SECONDS).fetch(endpoint(URL_A), ms(at(20))), "c1", MetricType.REQUESTS))
+            assertThat(metricOf(fixture.window(TEN_SECONDS, endpoint(URL_A), ms(at(20))), "c1", MetricType.REQUESTS))
                     .isEqualTo(acc(1, 30, 30));
         }
     }
@@ -181,9 +181,9 @@ class MetricWindowsTest {
             fixture.send(report("c1", URL_A, at(5), requests(10)), report("c1", URL_A, at(60), requests(20)),
                     report("c1", URL_A, at(7), requests(15)));
 
-            assertThat(metricOf(fixture.metrics(TEN_SECONDS).fetch(endpoint(URL_A), ms(at(0))), "c1", MetricType.REQUESTS))
+            assertThat(metricOf(fixture.window(TEN_SECONDS, endpoint(URL_A), ms(at(0))), "c1", MetricType.REQUESTS))
                     .isEqualTo(acc(1, 10, 10));
-            assertThat(metricOf(fixture.metrics(FIVE_MINUTES).fetch(endpoint(URL_A), ms(at(0))), "c1", MetricType.REQUESTS))
+            assertThat(metricOf(fixture.window(FIVE_MINUTES, endpoint(URL_A), ms(at(0))), "c1", MetricType.REQUESTS))
                     .isEqualTo(acc(3, 45, 20));
         }
     }

@@ -24,10 +24,8 @@ import io.servingmonitor.topics.ContainerKey;
 import io.servingmonitor.topics.LoadReport;
 import io.servingmonitor.topics.ModelInfo;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -57,7 +55,7 @@ class ContainerRegistryTest {
 
         ContainerEntry expected = new ContainerEntry(COMPANY, "c1", model(URL_A), LoadReport.EMPTY, IP,
                 ms(at(0)), ms(at(0)), 120);
-        assertThat(fixture.registry().get(key("c1"))).isEqualTo(expected);
+        assertThat(fixture.registry().get(key("c1"))).isEqualTo(RegistryEntry.of(expected));
         assertThat(fixture.containerState.readKeyValuesToList()).containsExactly(KeyValue.pair(key("c1"), expected));
     }
 
@@ -84,7 +82,7 @@ class ContainerRegistryTest {
 
         fixture.send(register("c1", URL_A, at(0), 120), reportFromOtherIp);
 
-        assertThat(fixture.registry().get(key("c1"))).isEqualTo(
+        assertThat(fixture.latestState(key("c1"))).isEqualTo(
                 new ContainerEntry(COMPANY, "c1", newModel, newLoad, IP, ms(at(0)), ms(at(10)), 120));
     }
 
@@ -94,7 +92,7 @@ class ContainerRegistryTest {
 
         ContainerEntry expected = new ContainerEntry(COMPANY, "c1", model(URL_A), requests(3), IP,
                 ms(at(5)), ms(at(5)), ContainerEntry.DEFAULT_TIMEOUT_SEC);
-        assertThat(fixture.registry().get(key("c1"))).isEqualTo(expected);
+        assertThat(fixture.registry().get(key("c1"))).isEqualTo(RegistryEntry.of(expected));
         assertThat(fixture.containerState.readKeyValuesToList()).containsExactly(KeyValue.pair(key("c1"), expected));
     }
 
@@ -103,7 +101,7 @@ class ContainerRegistryTest {
         fixture.send(register("c1", URL_A, at(0), 120), report("c1", URL_A, at(10), requests(9)),
                 register("c1", URL_B, at(20), 300));
 
-        assertThat(fixture.registry().get(key("c1"))).isEqualTo(
+        assertThat(fixture.latestState(key("c1"))).isEqualTo(
                 new ContainerEntry(COMPANY, "c1", model(URL_B), LoadReport.EMPTY, IP, ms(at(20)), ms(at(20)), 300));
     }
 
@@ -133,18 +131,18 @@ class ContainerRegistryTest {
 
         fixture.send(report("c1", URL_B, at(10), requests(40)));
 
-        ContainerEntry entry = fixture.registry().get(key("c1"));
-        assertThat(entry.load()).isEqualTo(requests(50));
+        assertThat(fixture.containerState.isEmpty()).isTrue();
+        RegistryEntry entry = fixture.registry().get(key("c1"));
+        assertThat(fixture.latestState(key("c1")).load()).isEqualTo(requests(50));
         assertThat(entry.url()).isEqualTo(URL_A);
         assertThat(entry.lastActivityMs()).isEqualTo(ms(at(20)));
-        assertThat(fixture.containerState.isEmpty()).isTrue();
     }
 
     @Test
     void registerOlderThanLastActivityIsIgnored() {
         fixture.send(report("c1", URL_A, at(20), requests(50)), register("c1", URL_B, at(10), 60));
 
-        ContainerEntry entry = fixture.registry().get(key("c1"));
+        RegistryEntry entry = fixture.registry().get(key("c1"));
         assertThat(entry.url()).isEqualTo(URL_A);
         assertThat(entry.timeoutSec()).isEqualTo(ContainerEntry.DEFAULT_TIMEOUT_SEC);
     }
@@ -153,7 +151,7 @@ class ContainerRegistryTest {
     void statusReportWithTheSameTimeAsLastActivityApplies() {
         fixture.send(report("c1", URL_A, at(20), requests(50)), report("c1", URL_A, at(20), requests(51)));
 
-        assertThat(fixture.registry().get(key("c1")).load()).isEqualTo(requests(51));
+        assertThat(fixture.latestState(key("c1")).load()).isEqualTo(requests(51));
     }
 
     @Test
@@ -202,15 +200,25 @@ class ContainerRegistryTest {
 
         assertThat(fixture.registry().get(key("short"))).isNull();
         assertThat(fixture.registry().get(key("long"))).isNotNull();
-        assertThat(expiryIndex()).containsExactly(new ExpiryIndexKey(ms(at(120)), key("long")));
+        fixture.advanceWallClock(seconds(89));
+        assertThat(fixture.registry().get(key("long"))).isNotNull();
+        fixture.advanceWallClock(seconds(1));
+        assertThat(fixture.registry().get(key("long"))).isNull();
     }
 
     @Test
-    void expiryIndexHoldsOneEntryPerContainerAtItsCurrentExpiry() {
+    void containerExpiresAtItsCurrentExpiryNotAtAnEarlierOne() {
         fixture.send(register("c1", URL_A, at(0), 60), register("c2", URL_A, at(0), 60),
                 report("c1", URL_A, at(10)), report("c1", URL_A, at(40)), unregister("c2", at(45)));
+        fixture.containerState.readRecordsToList();
 
-        assertThat(expiryIndex()).containsExactly(new ExpiryIndexKey(ms(at(100)), key("c1")));
+        fixture.advanceWallClock(seconds(99));
+        assertThat(fixture.registry().get(key("c1"))).isNotNull();
+        assertThat(fixture.containerState.isEmpty()).isTrue();
+
+        fixture.advanceWallClock(seconds(1));
+        assertThat(fixture.registry().get(key("c1"))).isNull();
+        assertThat(fixture.containerState.readKeyValuesToList()).containsExactly(KeyValue.pair(key("c1"), null));
     }
 
     @Test
@@ -220,14 +228,5 @@ class ContainerRegistryTest {
 
         assertThat(fixture.registry().get(new ContainerKey("acme", "c1"))).isNull();
         assertThat(fixture.registry().get(new ContainerKey("globex", "c1")).url()).isEqualTo(URL_B);
-    }
-
-    private List<ExpiryIndexKey> expiryIndex() {
-        List<ExpiryIndexKey> keys = new ArrayList<>();
-        try (KeyValueIterator<ExpiryIndexKey, byte[]> it =
-                     fixture.<ExpiryIndexKey, byte[]>keyValueStore(ContainerRegistry.EXPIRY_INDEX_STORE).all()) {
-            it.forEachRemaining(kv -> keys.add(kv.key));
-        }
-        return keys;
     }
 }
