@@ -1,13 +1,16 @@
 package io.servingmonitor.query;
 
 import io.servingmonitor.processor.MetricResolution;
-import io.servingmonitor.processor.endpoints.EndpointInstances;
+import io.servingmonitor.processor.endpoints.EndpointMember;
+import io.servingmonitor.processor.endpoints.EndpointSummary;
 import io.servingmonitor.processor.endpoints.EndpointView;
 import io.servingmonitor.processor.registry.ContainerRegistry;
-import io.servingmonitor.topics.ContainerEntry;
+import io.servingmonitor.processor.registry.LoadingEntry;
+import io.servingmonitor.processor.registry.RegistryEntry;
 import io.servingmonitor.topics.ContainerKey;
+import io.servingmonitor.topics.ContainerSample;
+import io.servingmonitor.topics.EndpointContainerKey;
 import io.servingmonitor.topics.EndpointKey;
-import io.servingmonitor.topics.WindowAggregate;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.state.QueryableStoreType;
@@ -39,18 +42,28 @@ public final class KafkaStreamsStoreLookup implements StoreLookup {
     }
 
     @Override
-    public ReadOnlyKeyValueStore<ContainerKey, ContainerEntry> registry() {
-        return store(ContainerRegistry.STORE, QueryableStoreTypes.<ContainerKey, ContainerEntry>keyValueStore());
+    public ReadOnlyKeyValueStore<ContainerKey, RegistryEntry> registry() {
+        return store(ContainerRegistry.STORE, QueryableStoreTypes.<ContainerKey, RegistryEntry>keyValueStore());
     }
 
     @Override
-    public ReadOnlyKeyValueStore<EndpointKey, EndpointInstances> endpoints() {
-        return store(EndpointView.STORE, QueryableStoreTypes.<EndpointKey, EndpointInstances>keyValueStore());
+    public ReadOnlyKeyValueStore<ContainerKey, LoadingEntry> loading() {
+        return store(ContainerRegistry.LOADING_STORE, QueryableStoreTypes.<ContainerKey, LoadingEntry>keyValueStore());
     }
 
     @Override
-    public ReadOnlyWindowStore<EndpointKey, WindowAggregate> metrics(MetricResolution resolution) {
-        return store(resolution.storeName(), QueryableStoreTypes.<EndpointKey, WindowAggregate>windowStore());
+    public ReadOnlyKeyValueStore<EndpointKey, EndpointSummary> endpointSummaries() {
+        return store(EndpointView.SUMMARY_STORE, QueryableStoreTypes.<EndpointKey, EndpointSummary>keyValueStore());
+    }
+
+    @Override
+    public ReadOnlyKeyValueStore<EndpointContainerKey, EndpointMember> endpointMembers() {
+        return store(EndpointView.MEMBERS_STORE, QueryableStoreTypes.<EndpointContainerKey, EndpointMember>keyValueStore());
+    }
+
+    @Override
+    public ReadOnlyWindowStore<EndpointContainerKey, ContainerSample> metrics(MetricResolution resolution) {
+        return store(resolution.storeName(), QueryableStoreTypes.<EndpointContainerKey, ContainerSample>windowStore());
     }
 
     /** Only partition {@code partition}; with {@code includeStandby} also a standby (possibly stale) copy of it. */

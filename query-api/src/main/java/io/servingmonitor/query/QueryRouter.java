@@ -67,17 +67,17 @@ public final class QueryRouter {
     }
 
     public CompletionStage<EndpointsResponse> endpoints(String company) {
-        return everyPartition(EndpointView.STORE, PeerAction.GET_ENDPOINTS, query(company, emptyRequest()));
+        return everyPartition(EndpointView.SUMMARY_STORE, PeerAction.GET_ENDPOINTS, query(company, emptyRequest()));
     }
 
     public CompletionStage<LoadingInstancesResponse> loadingInstances(String company) {
-        return everyPartition(ContainerRegistry.STORE, PeerAction.GET_LOADING_INSTANCES, query(company, emptyRequest()));
+        return everyPartition(ContainerRegistry.LOADING_STORE, PeerAction.GET_LOADING_INSTANCES, query(company, emptyRequest()));
     }
 
     public CompletionStage<EndpointDetails> endpointDetails(String company, String url) {
         ObjectNode request = emptyRequest().put("endpoint_url", url);
         EndpointKey key = new EndpointKey(company, url);
-        return keyPartition(() -> locator.locateKey(EndpointView.STORE, key), PeerAction.GET_ENDPOINT_DETAILS,
+        return keyPartition(() -> locator.locateKey(EndpointView.MEMBERS_STORE, key), PeerAction.GET_ENDPOINT_DETAILS,
                 query(company, request));
     }
 

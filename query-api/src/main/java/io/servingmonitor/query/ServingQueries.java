@@ -2,25 +2,27 @@ package io.servingmonitor.query;
 
 import io.servingmonitor.api.ApiException;
 import io.servingmonitor.processor.MetricResolution;
-import io.servingmonitor.processor.endpoints.EndpointInstances;
-import io.servingmonitor.topics.ContainerEntry;
+import io.servingmonitor.processor.endpoints.EndpointMember;
+import io.servingmonitor.processor.endpoints.EndpointSummary;
+import io.servingmonitor.processor.registry.LoadingEntry;
+import io.servingmonitor.processor.registry.RegistryEntry;
 import io.servingmonitor.topics.ContainerKey;
+import io.servingmonitor.topics.ContainerSample;
+import io.servingmonitor.topics.EndpointContainerKey;
 import io.servingmonitor.topics.EndpointKey;
 import io.servingmonitor.topics.EndpointStats;
 import io.servingmonitor.topics.IsoTime;
-import io.servingmonitor.topics.LoadReport;
-import io.servingmonitor.topics.MachineStats;
-import io.servingmonitor.topics.ModelInfo;
 import io.servingmonitor.topics.WindowAggregate;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import org.apache.kafka.common.serialization.StringSerializer;
+import java.util.Map;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.kstream.Windowed;
 import org.apache.kafka.streams.state.KeyValueIterator;
-import org.apache.kafka.streams.state.WindowStoreIterator;
 
 /**
  * The four read actions (and whether a container is registered) answered from the stores this instance holds (DESIGN.md sections 2 and 3),
@@ -31,7 +33,11 @@ import org.apache.kafka.streams.state.WindowStoreIterator;
  */
 public final class ServingQueries {
 
-    private static final StringSerializer PREFIX_SERIALIZER = new StringSerializer();
+    private static final ByteArraySerializer PREFIX = new ByteArraySerializer();
+
+    /** The container that stands for an endpoint: the one heard from last (ties: highest id). */
+    private static final Comparator<EndpointMember> MOST_RECENT = Comparator
+            .comparingLong(EndpointMember::lastActivityMs).thenComparing(EndpointMember::containerId);
 
     private final StoreLookup stores;
     private final List<MetricResolution> resolutions;
@@ -67,16 +73,24 @@ public final class ServingQueries {
         return endpoints(company, now());
     }
 
-    /** {@code get_endpoints} at {@code now} (epoch ms). */
+    /**
+     * {@code get_endpoints} at {@code now} (epoch ms): the company's endpoint summaries, one prefix
+     * scan; only an endpoint with a container past its expiry (not yet removed) is made again from
+     * its live containers.
+     */
     public EndpointsResponse endpoints(String company, long now) {
         List<EndpointStats> rows = new ArrayList<>();
-        try (KeyValueIterator<EndpointKey, EndpointInstances> it =
-                     stores.endpoints().prefixScan(EndpointKey.companyPrefix(company), PREFIX_SERIALIZER)) {
+        try (KeyValueIterator<EndpointKey, EndpointSummary> it =
+                     stores.endpointSummaries().prefixScan(EndpointKey.companyPrefix(company), PREFIX)) {
             while (it.hasNext()) {
-                KeyValue<EndpointKey, EndpointInstances> next = it.next();
-                List<ContainerEntry> live = next.value.live(now);
+                KeyValue<EndpointKey, EndpointSummary> next = it.next();
+                if (next.value.allLiveAt(now)) {
+                    rows.add(next.value.toRow(next.key.url()));
+                    continue;
+                }
+                List<EndpointMember> live = liveMembers(next.key, now);
                 if (!live.isEmpty()) {
-                    rows.add(EndpointStats.of(next.key.url(), live));
+                    rows.add(EndpointSummary.of(live, EndpointSummary.minExpiry(live)).toRow(next.key.url()));
                 }
             }
         }
@@ -89,15 +103,15 @@ public final class ServingQueries {
         return loadingInstances(company, now());
     }
 
-    /** {@code get_loading_instances} at {@code now} (epoch ms). */
+    /** {@code get_loading_instances} at {@code now} (epoch ms): one prefix scan of the loading containers. */
     public LoadingInstancesResponse loadingInstances(String company, long now) {
         List<LoadingInstance> rows = new ArrayList<>();
-        try (KeyValueIterator<ContainerKey, ContainerEntry> it =
-                     stores.registry().prefixScan(ContainerKey.companyPrefix(company), PREFIX_SERIALIZER)) {
+        try (KeyValueIterator<ContainerKey, LoadingEntry> it =
+                     stores.loading().prefixScan(ContainerKey.companyPrefix(company), PREFIX)) {
             while (it.hasNext()) {
-                ContainerEntry c = it.next().value;
-                if (c.url() == null && c.isLiveAt(now)) {
-                    rows.add(loadingInstance(c, now));
+                KeyValue<ContainerKey, LoadingEntry> next = it.next();
+                if (next.value.isLiveAt(now)) {
+                    rows.add(loadingInstance(next.key.containerId(), next.value, now));
                 }
             }
         }
@@ -115,23 +129,22 @@ public final class ServingQueries {
     }
 
     /**
-     * {@code get_endpoint_details} at {@code now} (epoch ms).
+     * {@code get_endpoint_details} at {@code now} (epoch ms): one prefix scan of the endpoint's containers.
      *
      * @throws ApiException 400/1052 when no live container serves {@code url}
      */
     public EndpointDetails endpointDetails(String company, String url, long now) {
-        EndpointInstances instances = stores.endpoints().get(new EndpointKey(company, url));
-        List<ContainerEntry> live = instances == null ? List.of() : instances.live(now);
+        List<EndpointMember> live = liveMembers(new EndpointKey(company, url), now);
         if (live.isEmpty()) {
             throw ApiException.noInstances(url);
         }
-        ContainerEntry representative = live.stream().max(EndpointStats.MOST_RECENT).orElseThrow();
-        ModelInfo model = representative.model();
-        long uptime = live.stream().mapToLong(c -> orZero(c.load().uptimeSec())).max().orElse(0);
-        long lastActivity = live.stream().mapToLong(ContainerEntry::lastActivityMs).max().orElseThrow();
+        EndpointMember representative = live.stream().max(MOST_RECENT).orElseThrow();
+        long uptime = live.stream().mapToLong(EndpointMember::uptimeOrZero).max().orElse(0);
+        long lastActivity = live.stream().mapToLong(EndpointMember::lastActivityMs).max().orElseThrow();
         List<InstanceDetails> rows = live.stream().map(ServingQueries::instanceDetails).toList();
-        return new EndpointDetails(model.endpointName(), model.modelName(), url, model.preprocessArtifact(),
-                model.inputType(), model.inputSize(), model.modelSource(), model.modelVersion(),
+        return new EndpointDetails(representative.endpointName(), representative.modelName(), url,
+                representative.preprocessArtifact(), representative.inputType(), representative.inputSize(),
+                representative.modelSource(), representative.modelVersion(),
                 uptime, IsoTime.format(lastActivity), rows);
     }
 
@@ -140,7 +153,7 @@ public final class ServingQueries {
      * a keyed read of the registry, for the strict registration modes of the ingest.
      */
     public ContainerRegistration containerRegistered(String company, String containerId, long now) {
-        ContainerEntry entry = stores.registry().get(new ContainerKey(company, containerId));
+        RegistryEntry entry = stores.registry().get(new ContainerKey(company, containerId));
         return new ContainerRegistration(entry != null && entry.isLiveAt(now));
     }
 
@@ -149,21 +162,42 @@ public final class ServingQueries {
         return metricsHistory(company, request, now());
     }
 
-    /** {@code get_endpoint_metrics_history} planned at {@code now} (epoch ms). */
+    /**
+     * {@code get_endpoint_metrics_history} planned at {@code now} (epoch ms): one range read of the
+     * endpoint's containers' windows in the planned time range, at the planned resolution.
+     */
     public MetricsHistoryResponse metricsHistory(String company, MetricsHistoryRequest request, long now) {
         HistoryPlan plan = plan(request, now);
         List<TimedAggregate> windows = new ArrayList<>();
         if (plan.fetchToMs() >= plan.fetchFromMs()) {
-            EndpointKey key = new EndpointKey(company, request.endpointUrl());
-            try (WindowStoreIterator<WindowAggregate> it = stores.metrics(plan.resolution()).fetch(
-                    key, Instant.ofEpochMilli(plan.fetchFromMs()), Instant.ofEpochMilli(plan.fetchToMs()))) {
+            EndpointKey endpoint = new EndpointKey(company, request.endpointUrl());
+            try (KeyValueIterator<Windowed<EndpointContainerKey>, ContainerSample> it = stores.metrics(plan.resolution()).fetch(
+                    EndpointContainerKey.rangeStart(endpoint), EndpointContainerKey.rangeEnd(endpoint),
+                    Instant.ofEpochMilli(plan.fetchFromMs()), Instant.ofEpochMilli(plan.fetchToMs()))) {
                 while (it.hasNext()) {
-                    KeyValue<Long, WindowAggregate> next = it.next();
-                    windows.add(new TimedAggregate(next.key, next.value));
+                    KeyValue<Windowed<EndpointContainerKey>, ContainerSample> next = it.next();
+                    windows.add(new TimedAggregate(next.key.window().start(),
+                            new WindowAggregate(Map.of(next.key.key().containerId(), next.value))));
                 }
             }
         }
         return MetricsHistory.compute(plan, request, windows);
+    }
+
+    /** The live containers of {@code endpoint} at {@code now}, by id. */
+    private List<EndpointMember> liveMembers(EndpointKey endpoint, long now) {
+        List<EndpointMember> live = new ArrayList<>();
+        try (KeyValueIterator<EndpointContainerKey, EndpointMember> it =
+                     stores.endpointMembers().prefixScan(EndpointContainerKey.endpointPrefix(endpoint), PREFIX)) {
+            while (it.hasNext()) {
+                EndpointMember member = it.next().value;
+                if (member.isLiveAt(now)) {
+                    live.add(member);
+                }
+            }
+        }
+        live.sort(Comparator.comparing(EndpointMember::containerId));
+        return live;
     }
 
     /** How {@code request} is answered at {@code now}: in particular which resolution's store is read. */
@@ -171,23 +205,17 @@ public final class ServingQueries {
         return HistoryPlan.of(request, resolutions, config, now);
     }
 
-    private static LoadingInstance loadingInstance(ContainerEntry c, long now) {
-        ModelInfo m = c.model();
-        return new LoadingInstance(c.containerId(), m.endpointName(), m.endpointUrl(), m.modelName(),
-                m.modelSource(), m.modelVersion(), m.preprocessArtifact(), m.inputType(), m.inputSize(),
-                orZero(c.load().uptimeSec()), Math.max(0, (now - c.registeredAtMs()) / 1000),
+    private static LoadingInstance loadingInstance(String containerId, LoadingEntry c, long now) {
+        return new LoadingInstance(containerId, c.endpointName(), null, c.modelName(),
+                c.modelSource(), c.modelVersion(), c.preprocessArtifact(), c.inputType(), c.inputSize(),
+                orZero(c.uptimeSec()), Math.max(0, (now - c.registeredAtMs()) / 1000),
                 IsoTime.format(c.lastActivityMs()));
     }
 
-    private static InstanceDetails instanceDetails(ContainerEntry c) {
-        LoadReport load = c.load();
-        MachineStats stats = load.machineStats();
-        int cpuCount = stats == null || stats.cpuUsage() == null ? 0 : stats.cpuUsage().size();
-        int gpuCount = stats == null || stats.gpuUsage() == null ? 0 : stats.gpuUsage().size();
-        return new InstanceDetails(c.containerId(), orZero(load.uptimeSec()), orZero(load.requestsNum()),
-                load.requestsMin() == null ? 0 : EndpointStats.round2(load.requestsMin()),
-                orZero(load.latencyMs()), IsoTime.format(c.lastActivityMs()),
-                c.model().reference() == null ? List.of() : c.model().reference(), cpuCount, gpuCount);
+    private static InstanceDetails instanceDetails(EndpointMember c) {
+        return new InstanceDetails(c.containerId(), c.uptimeOrZero(), c.requestsOrZero(),
+                c.requestsMin() == null ? 0 : EndpointStats.round2(c.requestsMin()),
+                orZero(c.latencyMs()), IsoTime.format(c.lastActivityMs()), c.reference(), c.cpuCount(), c.gpuCount());
     }
 
     private static long orZero(Long value) {

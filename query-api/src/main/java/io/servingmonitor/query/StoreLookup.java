@@ -1,11 +1,14 @@
 package io.servingmonitor.query;
 
 import io.servingmonitor.processor.MetricResolution;
-import io.servingmonitor.processor.endpoints.EndpointInstances;
-import io.servingmonitor.topics.ContainerEntry;
+import io.servingmonitor.processor.endpoints.EndpointMember;
+import io.servingmonitor.processor.endpoints.EndpointSummary;
+import io.servingmonitor.processor.registry.LoadingEntry;
+import io.servingmonitor.processor.registry.RegistryEntry;
 import io.servingmonitor.topics.ContainerKey;
+import io.servingmonitor.topics.ContainerSample;
+import io.servingmonitor.topics.EndpointContainerKey;
 import io.servingmonitor.topics.EndpointKey;
-import io.servingmonitor.topics.WindowAggregate;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.apache.kafka.streams.state.ReadOnlyWindowStore;
 
@@ -16,11 +19,15 @@ import org.apache.kafka.streams.state.ReadOnlyWindowStore;
  */
 public interface StoreLookup {
 
-    ReadOnlyKeyValueStore<ContainerKey, ContainerEntry> registry();
+    ReadOnlyKeyValueStore<ContainerKey, RegistryEntry> registry();
 
-    ReadOnlyKeyValueStore<EndpointKey, EndpointInstances> endpoints();
+    ReadOnlyKeyValueStore<ContainerKey, LoadingEntry> loading();
 
-    ReadOnlyWindowStore<EndpointKey, WindowAggregate> metrics(MetricResolution resolution);
+    ReadOnlyKeyValueStore<EndpointKey, EndpointSummary> endpointSummaries();
+
+    ReadOnlyKeyValueStore<EndpointContainerKey, EndpointMember> endpointMembers();
+
+    ReadOnlyWindowStore<EndpointContainerKey, ContainerSample> metrics(MetricResolution resolution);
 
     /**
      * The same stores, but only their partition {@code partition}: reading a partition that this

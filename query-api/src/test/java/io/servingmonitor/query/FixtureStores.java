@@ -3,11 +3,14 @@ package io.servingmonitor.query;
 import io.servingmonitor.processor.MetricResolution;
 import io.servingmonitor.processor.ProcessorConfig;
 import io.servingmonitor.processor.TopologyFixture;
-import io.servingmonitor.processor.endpoints.EndpointInstances;
-import io.servingmonitor.topics.ContainerEntry;
+import io.servingmonitor.processor.endpoints.EndpointMember;
+import io.servingmonitor.processor.endpoints.EndpointSummary;
+import io.servingmonitor.processor.registry.LoadingEntry;
+import io.servingmonitor.processor.registry.RegistryEntry;
 import io.servingmonitor.topics.ContainerKey;
+import io.servingmonitor.topics.ContainerSample;
+import io.servingmonitor.topics.EndpointContainerKey;
 import io.servingmonitor.topics.EndpointKey;
-import io.servingmonitor.topics.WindowAggregate;
 import java.time.Clock;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.apache.kafka.streams.state.ReadOnlyWindowStore;
@@ -22,17 +25,27 @@ record FixtureStores(TopologyFixture fixture) implements StoreLookup {
     }
 
     @Override
-    public ReadOnlyKeyValueStore<ContainerKey, ContainerEntry> registry() {
+    public ReadOnlyKeyValueStore<ContainerKey, RegistryEntry> registry() {
         return fixture.registry();
     }
 
     @Override
-    public ReadOnlyKeyValueStore<EndpointKey, EndpointInstances> endpoints() {
-        return fixture.endpointInstances();
+    public ReadOnlyKeyValueStore<ContainerKey, LoadingEntry> loading() {
+        return fixture.loading();
     }
 
     @Override
-    public ReadOnlyWindowStore<EndpointKey, WindowAggregate> metrics(MetricResolution resolution) {
+    public ReadOnlyKeyValueStore<EndpointKey, EndpointSummary> endpointSummaries() {
+        return fixture.endpointSummaries();
+    }
+
+    @Override
+    public ReadOnlyKeyValueStore<EndpointContainerKey, EndpointMember> endpointMembers() {
+        return fixture.endpointMembers();
+    }
+
+    @Override
+    public ReadOnlyWindowStore<EndpointContainerKey, ContainerSample> metrics(MetricResolution resolution) {
         return fixture.metrics(resolution);
     }
 }

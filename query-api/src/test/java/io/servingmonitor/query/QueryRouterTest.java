@@ -98,7 +98,7 @@ class QueryRouterTest {
 
     @Test
     void listReadJoinsThisInstanceAndOneCallPerPeerSortedByUrl() {
-        locator.partitions(EndpointView.STORE, new PartitionLocation(0, SELF, List.of()),
+        locator.partitions(EndpointView.SUMMARY_STORE, new PartitionLocation(0, SELF, List.of()),
                 new PartitionLocation(1, PEER_A, List.of()), new PartitionLocation(2, PEER_B, List.of()),
                 new PartitionLocation(3, PEER_A, List.of()));
         peers.answer(PEER_A, (action, query) -> new EndpointsResponse(List.of(row(URL_C))));
@@ -118,7 +118,7 @@ class QueryRouterTest {
 
     @Test
     void loadingInstancesAreJoinedById() {
-        locator.partitions(ContainerRegistry.STORE, new PartitionLocation(0, PEER_A, List.of()),
+        locator.partitions(ContainerRegistry.LOADING_STORE, new PartitionLocation(0, PEER_A, List.of()),
                 new PartitionLocation(1, SELF, List.of()));
         peers.answer(PEER_A, (action, query) -> new LoadingInstancesResponse(List.of(loading("c9"), loading("c0"))));
 
@@ -135,7 +135,7 @@ class QueryRouterTest {
         peers.answer(PEER_B, (action, query) -> remote);
 
         assertThat(await(router.endpointDetails(Events.COMPANY, URL_C))).isEqualTo(remote);
-        assertThat(locator.keysLocated).containsExactly(EndpointView.STORE + " " + new EndpointKey(Events.COMPANY, URL_C));
+        assertThat(locator.keysLocated).containsExactly(EndpointView.MEMBERS_STORE + " " + new EndpointKey(Events.COMPANY, URL_C));
         Call call = peers.callsTo(PEER_B).get(0);
         assertThat(call.query().partitions()).containsExactly(4);
         assertThat(call.query().request().path("endpoint_url").asText()).isEqualTo(URL_C);
@@ -226,7 +226,7 @@ class QueryRouterTest {
 
     @Test
     void aPeerThatCannotReadNowIsAskedAgainAfterLocatingAgain() {
-        locator.partitions(EndpointView.STORE, new PartitionLocation(0, SELF, List.of()),
+        locator.partitions(EndpointView.SUMMARY_STORE, new PartitionLocation(0, SELF, List.of()),
                 new PartitionLocation(1, PEER_A, List.of()));
         AtomicInteger calls = new AtomicInteger();
         peers.answer(PEER_A, (action, query) -> {
@@ -243,7 +243,7 @@ class QueryRouterTest {
 
     @Test
     void anUnreachablePeerWithoutStandbyMakesTheList503NotPartial() {
-        locator.partitions(EndpointView.STORE, new PartitionLocation(0, SELF, List.of()),
+        locator.partitions(EndpointView.SUMMARY_STORE, new PartitionLocation(0, SELF, List.of()),
                 new PartitionLocation(1, PEER_A, List.of()), new PartitionLocation(2, PEER_B, List.of()));
         peers.answer(PEER_A, (action, query) -> new EndpointsResponse(List.of(row(URL_C))));
         peers.unreachable(PEER_B);
@@ -256,7 +256,7 @@ class QueryRouterTest {
 
     @Test
     void anUnreachableOwnerIsReplacedByAStandbyAskedForStaleData() {
-        locator.partitions(EndpointView.STORE, new PartitionLocation(0, SELF, List.of()),
+        locator.partitions(EndpointView.SUMMARY_STORE, new PartitionLocation(0, SELF, List.of()),
                 new PartitionLocation(1, PEER_A, List.of(PEER_B)));
         peers.unreachable(PEER_A);
         peers.answer(PEER_B, (action, query) -> new EndpointsResponse(List.of(row(URL_C))));
