@@ -14,8 +14,13 @@ import java.util.Set;
  * Reads and validates the fields of the serving write calls (ClearML {@code serving_model_report},
  * the status report's load figures and {@code machine_stats}) into the event records. Every problem
  * is an {@code ApiException} naming the field: 400/11 for missing required fields (all of them at
- * once), 400/12 for a wrong type, a bad enum value, a negative count, an absurd value or an
- * over-long string. {@code null} for an optional field means absent.
+ * once), 400/12 for a wrong type, a bad enum value, a negative count, an absurd value, an
+ * over-long string or a list over its cap. {@code null} for an optional field means absent.
+ *
+ * <p>The caps bound what an accepted write retains (the event, then the registry entry and the
+ * endpoint view that keep it): every string field, every list and every list item has one, so the
+ * largest event an accepted call can make is bounded ({@link #MAX_EVENT_BYTES}) whatever the body
+ * limit, far below Kafka's 1 MiB record limit. A list's length is checked before its items are read.
  */
 final class ReportParser {
 
@@ -29,10 +34,20 @@ final class ReportParser {
     static final long MAX_TIMEOUT_SEC = Duration.ofDays(365).toSeconds();
     /** Longest accepted id, name, url or other string field. */
     static final int MAX_STRING_LENGTH = 1024;
-    /** Most items accepted in tags, system_tags and reference. */
-    static final int MAX_LIST_ITEMS = 256;
-    /** Most entries accepted in a machine_stats list (one per CPU core or GPU). */
-    static final int MAX_STATS_ITEMS = 4096;
+    /** Most items accepted in tags and in system_tags. */
+    static final int MAX_TAGS = 64;
+    /** Most items accepted in reference. */
+    static final int MAX_REFERENCE_ITEMS = 64;
+    /** Longest accepted tag, system tag or reference value. */
+    static final int MAX_ITEM_LENGTH = 256;
+    /** Most entries accepted in a machine_stats list (one per CPU core, GPU or sensor). */
+    static final int MAX_STATS_ITEMS = 1024;
+    /**
+     * The most bytes an event of an accepted call serializes to, with every field at its cap and
+     * every character a control character, which JSON escapes as six bytes; with plain text at every
+     * cap it is about 220 KB, and a ClearML SDK report is about 1 KB.
+     */
+    static final int MAX_EVENT_BYTES = 512 * 1024;
     /** Larger counts, rates or machine figures are not real measurements. */
     static final double MAX_MAGNITUDE = 1e15;
 
@@ -115,7 +130,7 @@ final class ReportParser {
     }
 
     private static List<ReferenceItem> reference(RequestBody body) {
-        limitItems(body, "reference", MAX_LIST_ITEMS);
+        limitItems(body, "reference", MAX_REFERENCE_ITEMS);
         List<RequestBody> items = body.optionalArrayOfObjects("reference");
         if (items == null) {
             return null;
@@ -127,7 +142,8 @@ final class ReportParser {
             if (!REFERENCE_TYPES.contains(type)) {
                 throw item.invalid("type", "must be one of app_id, app_instance, model, task, url");
             }
-            reference.add(new ReferenceItem(type, string(item, "value")));
+            reference.add(new ReferenceItem(type,
+                    item.requireMaxLength("value", item.optionalString("value"), MAX_ITEM_LENGTH)));
         }
         return reference;
     }
@@ -145,10 +161,10 @@ final class ReportParser {
     }
 
     private static List<String> strings(RequestBody body, String name) {
-        limitItems(body, name, MAX_LIST_ITEMS);
+        limitItems(body, name, MAX_TAGS);
         List<String> values = body.optionalStringList(name);
         if (values != null) {
-            values.forEach(value -> body.requireMaxLength(name, value, MAX_STRING_LENGTH));
+            values.forEach(value -> body.requireMaxLength(name, value, MAX_ITEM_LENGTH));
         }
         return values;
     }

@@ -2,11 +2,16 @@ package io.servingmonitor.query;
 
 import io.servingmonitor.processor.MetricResolution;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 
 /**
  * How one history request is answered: which stored resolution is read, the interval actually used
  * (a multiple of that resolution), the buckets returned, and the window range to fetch.
+ *
+ * <p>All arithmetic is exact: the request's bounds ({@link MetricsHistoryRequest#withinBounds()})
+ * keep every millisecond value below 10^15, and a chart never has more than
+ * {@code maxBuckets + 1} points, so no step overflows or loops long.
  *
  * @param buckets      the bucket starts (epoch ms) returned, aligned to multiples of the interval since
  *                     the epoch, without the unfinished last one
@@ -17,56 +22,78 @@ public record HistoryPlan(MetricResolution resolution, long computedIntervalSec,
                           long fetchFromMs, long fetchToMs) {
 
     /**
-     * Plans {@code request}: the interval is at least the minimum chart interval; the finest
-     * resolution whose retention still covers the range start and that needs at most
-     * {@code maxWindowsPerQuery} windows is read (else the coarsest that covers it, else the
-     * coarsest); the interval is raised to a multiple of it, and further if the chart would have
-     * more than {@code maxBuckets} points.
+     * Plans {@code request}.
+     * <ol>
+     *   <li>The candidates are the resolutions whose retention still covers the range start
+     *       (none: the coarsest of all).</li>
+     *   <li>The interval is the largest of the requested one, the minimum chart interval and what
+     *       keeps the chart within {@code maxBuckets} points, raised to a multiple of the finest
+     *       candidate that needs at most {@code maxWindowsPerQuery} windows for the range (else of
+     *       the coarsest candidate).</li>
+     *   <li>The resolution read is the coarsest candidate whose window divides that interval, so
+     *       each bucket is a whole number of stored windows and as few windows as possible are read
+     *       (a 12 h chart at interval 3600 reads 144 five-minute windows, not 4,320 ten-second
+     *       ones).</li>
+     * </ol>
      *
      * @param resolutions finest first
+     * @throws IllegalArgumentException when {@code request} is outside its bounds (the API refuses
+     *                                  such a request before planning it)
      */
     public static HistoryPlan of(MetricsHistoryRequest request, List<MetricResolution> resolutions,
                                  QueryConfig config, long nowMs) {
-        long rangeMs = request.toMs() - request.fromMs();
-        List<MetricResolution> covering = resolutions.stream()
-                .filter(r -> nowMs - r.retention().toMillis() <= request.fromMs())
-                .toList();
-        if (covering.isEmpty()) {
-            covering = List.of(resolutions.get(resolutions.size() - 1));
+        if (!request.withinBounds()) {
+            throw new IllegalArgumentException("history request outside its bounds: " + request);
         }
-        MetricResolution resolution = covering.stream()
+        if (resolutions.isEmpty()) {
+            throw new IllegalArgumentException("no stored metric resolution");
+        }
+        long rangeMs = request.toMs() - request.fromMs();
+        List<MetricResolution> covering = covering(resolutions, request.fromMs(), nowMs);
+        MetricResolution serving = covering.stream()
                 .filter(r -> rangeMs / r.window().toMillis() <= config.maxWindowsPerQuery())
                 .findFirst()
                 .orElse(covering.get(covering.size() - 1));
 
-        long windowSec = resolution.windowSeconds();
-        long interval = roundUp(Math.max(request.intervalSec(), config.minChartInterval().toSeconds()), windowSec);
-        long neededForBuckets = ceilDiv(rangeMs, config.maxBuckets() * 1000L);
-        if (interval < neededForBuckets) {
-            interval = roundUp(neededForBuckets, windowSec);
-        }
+        long interval = Math.max(request.intervalSec(), config.minChartInterval().toSeconds());
+        interval = Math.max(interval, ceilDiv(rangeMs, Math.multiplyExact(config.maxBuckets(), 1000L)));
+        interval = roundUp(interval, serving.windowSeconds());
+        long chosenInterval = interval;
+        MetricResolution resolution = covering.stream()
+                .filter(r -> chosenInterval % r.windowSeconds() == 0)
+                .max(Comparator.comparingLong(MetricResolution::windowSeconds))
+                .orElse(serving);
 
-        long intervalMs = interval * 1000L;
-        long first = Math.floorDiv(request.fromMs(), intervalMs) * intervalMs;
+        long intervalMs = Math.multiplyExact(interval, 1000L);
+        long first = Math.multiplyExact(Math.floorDiv(request.fromMs(), intervalMs), intervalMs);
         // A bucket starting later than to - 0.9 * interval is unfinished: it is dropped.
         double lastAllowed = request.toMs() - 0.9 * intervalMs;
         List<Long> buckets = new ArrayList<>();
-        for (long b = first; b <= lastAllowed; b += intervalMs) {
+        for (long b = first; b <= lastAllowed; b = Math.addExact(b, intervalMs)) {
             buckets.add(b);
         }
         long windowMs = resolution.window().toMillis();
-        long fetchFrom = Math.floorDiv(request.fromMs(), windowMs) * windowMs;
+        long fetchFrom = Math.multiplyExact(Math.floorDiv(request.fromMs(), windowMs), windowMs);
         long fetchTo = buckets.isEmpty() ? fetchFrom - 1
-                : Math.min(buckets.get(buckets.size() - 1) + intervalMs - 1, request.toMs());
+                : Math.min(Math.addExact(buckets.get(buckets.size() - 1), intervalMs) - 1, request.toMs());
         return new HistoryPlan(resolution, interval, List.copyOf(buckets), fetchFrom, fetchTo);
     }
 
     public long computedIntervalMs() {
-        return computedIntervalSec * 1000L;
+        return Math.multiplyExact(computedIntervalSec, 1000L);
+    }
+
+    /** The resolutions whose retention reaches back to {@code fromMs} at {@code nowMs}; none: the coarsest. */
+    private static List<MetricResolution> covering(List<MetricResolution> resolutions, long fromMs, long nowMs) {
+        long ageMs = nowMs - fromMs;
+        List<MetricResolution> covering = resolutions.stream()
+                .filter(r -> ageMs <= r.retention().toMillis())
+                .toList();
+        return covering.isEmpty() ? List.of(resolutions.get(resolutions.size() - 1)) : covering;
     }
 
     private static long roundUp(long value, long multiple) {
-        return ceilDiv(value, multiple) * multiple;
+        return Math.multiplyExact(ceilDiv(value, multiple), multiple);
     }
 
     private static long ceilDiv(long a, long b) {

@@ -116,10 +116,15 @@ public final class PeerAction<R> {
                 throw ApiException.malformedRequest("request." + field + " is missing");
             }
         }
+        MetricsHistoryRequest history;
         try {
-            return Json.mapper().treeToValue(request, MetricsHistoryRequest.class);
+            history = Json.mapper().treeToValue(request, MetricsHistoryRequest.class);
         } catch (JsonProcessingException | IllegalArgumentException e) {
             throw ApiException.malformedRequest("request is not a metrics history request");
         }
+        if (!history.withinBounds()) {
+            throw ApiException.malformedRequest("request is outside the bounds of a metrics history request");
+        }
+        return history;
     }
 }

@@ -16,8 +16,6 @@ import java.util.concurrent.CompletionStage;
 public final class QueryActions {
 
     static final String VERSION = "2.31";
-    /** Latest accepted date (seconds): year 9999; anything later is a client error, not a query. */
-    private static final double MAX_DATE_SEC = 253_402_300_799d;
 
     private final QueryRouter router;
 
@@ -67,6 +65,10 @@ public final class QueryActions {
         if (interval < 1) {
             throw ApiException.validation("interval", "must be at least 1");
         }
+        if (interval > MetricsHistoryRequest.MAX_INTERVAL_SEC) {
+            throw ApiException.validation("interval",
+                    "must be at most " + MetricsHistoryRequest.MAX_INTERVAL_SEC + " seconds (100 years)");
+        }
         String metricName = body.optionalString("metric_type");
         MetricType metric = metricName == null ? MetricType.REQUESTS : MetricType.fromApiName(metricName)
                 .orElseThrow(() -> ApiException.validation("metric_type",
@@ -79,9 +81,10 @@ public final class QueryActions {
                 instanceCharts == null || instanceCharts);
     }
 
+    /** Epoch seconds from 0 to the end of year 9999; anything else is a client error, not a query. */
     private static double date(RequestBody body, String field) {
         double value = body.optionalDouble(field);
-        if (value < 0 || value > MAX_DATE_SEC) {
+        if (!(value >= 0 && value <= MetricsHistoryRequest.MAX_DATE_SEC)) {
             throw ApiException.validation(field, "must be seconds since the epoch between 0 and year 9999");
         }
         return value;

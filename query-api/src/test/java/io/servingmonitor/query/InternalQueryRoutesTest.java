@@ -175,6 +175,22 @@ class InternalQueryRoutesTest {
     }
 
     @Test
+    void aHistoryRequestOutsideTheBoundsIs400AndIsNotPlanned() {
+        String token = tokens.issue(Events.COMPANY, "get_endpoint_metrics_history");
+        ObjectNode history = Json.mapper().valueToTree(new MetricsHistoryRequest(URL_A, Events.T0.toEpochMilli(),
+                Events.T0.toEpochMilli() + 80_000, 40, MetricType.REQUESTS, true));
+        history.put("interval_sec", 18_446_744_073_709_550L);
+        String body = "{\"company\":\"acme\",\"now_ms\":" + clock.millis() + ",\"partitions\":[0],"
+                + "\"allow_stale\":false,\"request\":" + history + "}";
+
+        Reply reply = http.call("POST", InternalQueryRoutes.PATH_PREFIX + "get_endpoint_metrics_history",
+                "Bearer " + token, body);
+
+        assertThat(reply.status()).isEqualTo(400);
+        assertThat(reply.resultSubcode()).isEqualTo(12);
+    }
+
+    @Test
     void everyAnswerTravelsBackAsTheSameRecordAsTheLocalRead() {
         topology.send(report("c1", URL_A, at(40), load(140, 1400, 12.0, 22)));
         clock.set(at(100));

@@ -166,6 +166,79 @@ class QueryHttpTest {
     }
 
     @Test
+    void metricsHistoryWithAnIntervalThatWouldOverflowTheBucketStepIsValidationError() {
+        Reply reply = acme.get("serving.get_endpoint_metrics_history",
+                "{\"endpoint_url\": \"u\", \"from_date\": 1, \"to_date\": 100, \"interval\": 18446744073709550}");
+
+        assertValidationError(reply, "interval");
+    }
+
+    @Test
+    void metricsHistoryIntervalIsAtMostAHundredYears() {
+        long from = Events.T0.getEpochSecond();
+        String body = "{\"endpoint_url\": \"" + URL_A + "\", \"from_date\": " + from + ", \"to_date\": "
+                + (from + 80) + ", \"interval\": ";
+
+        Reply atLimit = acme.get("serving.get_endpoint_metrics_history", body + MetricsHistoryRequest.MAX_INTERVAL_SEC + "}");
+        Reply overLimit = acme.get("serving.get_endpoint_metrics_history",
+                body + (MetricsHistoryRequest.MAX_INTERVAL_SEC + 1) + "}");
+        Reply outOfLong = acme.get("serving.get_endpoint_metrics_history", body + "1e30}");
+
+        assertThat(atLimit.status()).isEqualTo(200);
+        assertThat(atLimit.data().path("computed_interval").asLong()).isEqualTo(MetricsHistoryRequest.MAX_INTERVAL_SEC);
+        assertValidationError(overLimit, "interval");
+        assertValidationError(outOfLong, "interval");
+    }
+
+    @Test
+    void metricsHistoryDatesAreBetweenTheEpochAndYear9999() {
+        String url = "{\"endpoint_url\": \"u\", \"interval\": 40, ";
+
+        assertValidationError(acme.get("serving.get_endpoint_metrics_history",
+                url + "\"from_date\": -1, \"to_date\": 100}"), "from_date");
+        assertValidationError(acme.get("serving.get_endpoint_metrics_history",
+                url + "\"from_date\": 1, \"to_date\": 253402300800}"), "to_date");
+        assertValidationError(acme.get("serving.get_endpoint_metrics_history",
+                url + "\"from_date\": 1e300, \"to_date\": 2e300}"), "from_date");
+    }
+
+    @Test
+    void metricsHistoryQueryStringDatesAndIntervalAreBoundedToo() {
+        Reply reply = acme.get("serving.get_endpoint_metrics_history?endpoint_url=u&from_date=1&to_date=100"
+                + "&interval=18446744073709550", null);
+
+        assertValidationError(reply, "interval");
+    }
+
+    @Test
+    void metricsHistoryOverTheWholeDateRangeAtIntervalOneHasAtMostTenThousandAndOnePoints() {
+        Reply reply = acme.get("serving.get_endpoint_metrics_history", "{\"endpoint_url\": \"" + URL_A
+                + "\", \"from_date\": 0, \"to_date\": 253402300799, \"interval\": 1, \"metric_type\": \"cpu_util\"}");
+
+        assertThat(reply.status()).isEqualTo(200);
+        assertThat(reply.data().path("computed_interval").asLong() % 300).isZero();
+        assertThat(reply.data().path("total").path("dates").size()).isBetween(1, 10_001);
+    }
+
+    @Test
+    void twelveHourChartAtAnHourlyIntervalIsAnsweredFromFiveMinuteWindows() {
+        topology.send(report("c1", URL_A, at(5), load(10, 100, 1, 10)),
+                report("c1", URL_A, at(1805), load(10, 160, 1, 10)),
+                report("c2", URL_A, at(3605), load(10, 40, 1, 10)));
+        clock.set(at(3 * 3600));
+        long from = Events.T0.getEpochSecond() - 9 * 3600;
+
+        Reply reply = acme.get("serving.get_endpoint_metrics_history", "{\"endpoint_url\": \"" + URL_A
+                + "\", \"from_date\": " + from + ", \"to_date\": " + (from + 12 * 3600) + ", \"interval\": 3600}");
+
+        assertThat(reply.status()).isEqualTo(200);
+        assertThat(reply.data().path("computed_interval").asLong()).isEqualTo(3600);
+        long t0 = Events.T0.toEpochMilli();
+        assertThat(reply.data().path("total").toString()).isEqualTo(
+                "{\"title\":\"Number of Requests\",\"dates\":[" + t0 + "," + (t0 + 3_600_000) + "],\"values\":[160.0,40.0]}");
+    }
+
+    @Test
     void metricsHistoryWithMissingFieldsNamesThemAll() {
         Reply reply = acme.get("serving.get_endpoint_metrics_history", "{\"endpoint_url\": \"u\"}");
 
@@ -196,5 +269,12 @@ class QueryHttpTest {
                 + "\", \"from_date\": " + from + ", \"to_date\": " + (from + 80) + ", \"interval\": 40}")
                 .data().path("total").path("values")).isEmpty();
         assertThat(acme.get("serving.get_endpoints", "{}").data().path("endpoints")).hasSize(1);
+    }
+
+    private static void assertValidationError(Reply reply, String field) {
+        assertThat(reply.status()).isEqualTo(400);
+        assertThat(reply.resultSubcode()).isEqualTo(12);
+        assertThat(reply.resultMsg()).contains(field);
+        assertThat(reply.meta().path("error_data").path("field").asText()).isEqualTo(field);
     }
 }
