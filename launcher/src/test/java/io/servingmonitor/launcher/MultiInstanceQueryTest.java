@@ -76,7 +76,7 @@ class MultiInstanceQueryTest {
 
         // Keys chosen so that both instances own some of each store's keys: every action has to ask the peer.
         List<String> urls = keysOwnedByBoth(one, 10, i -> "https://mi.example/endpoint-" + i,
-                url -> one.streamsRunner().streams().queryMetadataForKey(EndpointView.STORE,
+                url -> one.streamsRunner().streams().queryMetadataForKey(EndpointView.SUMMARY_STORE,
                         new EndpointKey(COMPANY, url), Serdes.endpointKey().serializer()));
         List<String> loadingIds = keysOwnedByBoth(one, 6, i -> "mi-loading-" + i,
                 id -> one.streamsRunner().streams().queryMetadataForKey(ContainerRegistry.STORE,

@@ -16,6 +16,8 @@ import io.servingmonitor.topics.EndpointKey;
 import io.servingmonitor.topics.EndpointStats;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Random;
+import io.servingmonitor.topics.EndpointContainerKey;
 import java.util.Map;
 import org.apache.kafka.streams.KeyValue;
 import org.junit.jupiter.api.AfterEach;
@@ -165,6 +167,44 @@ class EndpointViewTest {
 
         assertThat(fixture.memberIds(new EndpointKey("acme", URL_A))).containsExactly("c1");
         assertThat(fixture.memberIds(new EndpointKey("globex", URL_A))).containsExactly("c2");
+    }
+
+    @Test
+    void summariesKeptReportByReportEqualSummariesMadeFromTheContainers() {
+        Random random = new Random(5);
+        List<String> urls = List.of(URL_A, URL_B, "https://serve.example/c");
+        long second = 0;
+        for (int step = 0; step < 600; step++) {
+            second += random.nextInt(3);
+            String id = "c" + random.nextInt(6);
+            String url = random.nextInt(5) == 0 ? null : urls.get(random.nextInt(urls.size()));
+            switch (random.nextInt(4)) {
+                case 0 -> fixture.send(register(id, url, at(second), 30 + random.nextInt(600)));
+                case 1 -> fixture.send(unregister(id, at(second)));
+                default -> fixture.send(report(id, url, at(second), load(random.nextInt(500), random.nextInt(10_000),
+                        random.nextInt(400) / 8.0, random.nextInt(300))));
+            }
+            if (random.nextInt(10) == 0) {
+                fixture.advanceWallClock(seconds(random.nextInt(40)));
+            }
+            for (String u : urls) {
+                EndpointSummary kept = fixture.endpointSummaries().get(endpoint(u));
+                List<EndpointMember> members = members(u);
+                if (members.isEmpty()) {
+                    assertThat(kept).as("step %d, %s", step, u).isNull();
+                } else {
+                    EndpointSummary made = EndpointSummary.of(members, EndpointSummary.minExpiry(members));
+                    assertThat(kept.toRow(u)).as("step %d, %s", step, u).isEqualTo(made.toRow(u));
+                    assertThat(kept.minExpiryMs()).as("step %d, %s", step, u).isEqualTo(made.minExpiryMs());
+                }
+            }
+        }
+    }
+
+    private List<EndpointMember> members(String url) {
+        return instanceIds(url).stream()
+                .map(id -> fixture.endpointMembers().get(new EndpointContainerKey(endpoint(url), id)))
+                .toList();
     }
 
     private List<String> instanceIds(String url) {

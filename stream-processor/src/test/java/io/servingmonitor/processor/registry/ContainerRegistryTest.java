@@ -222,6 +222,79 @@ class ContainerRegistryTest {
     }
 
     @Test
+    void reportForAContainerPastItsTimeoutButNotYetScannedRegistersItAnew() {
+        fixture.send(register("c1", URL_A, at(0), 60));
+        fixture.containerState.readRecordsToList();
+        ContainerEvent lateReport = new ContainerEvent(ContainerEventType.STATUS_REPORT, COMPANY, "c1",
+                ms(at(61)), "192.168.1.1", null, model(URL_A), requests(7));
+
+        fixture.send(lateReport);
+
+        List<TestRecord<ContainerKey, ContainerEntry>> published = fixture.containerState.readRecordsToList();
+        assertThat(published).hasSize(2);
+        assertThat(published.get(0).value()).as("the old registration is gone first").isNull();
+        assertThat(published.get(0).getRecordTime()).isEqualTo(at(60));
+        assertThat(published.get(1).value()).isEqualTo(new ContainerEntry(COMPANY, "c1", model(URL_A), requests(7),
+                "192.168.1.1", ms(at(61)), ms(at(61)), ContainerEntry.DEFAULT_TIMEOUT_SEC));
+    }
+
+    @Test
+    void registerForAContainerPastItsTimeoutTombstonesTheOldEntryFirst() {
+        fixture.send(register("c1", URL_A, at(0), 60), register("c1", URL_B, at(90), 120));
+
+        assertThat(fixture.containerState.readValuesToList()).extracting(e -> e == null ? null : e.url())
+                .containsExactly(URL_A, null, URL_B);
+        assertThat(fixture.registry().get(key("c1")).registeredAtMs()).isEqualTo(ms(at(90)));
+    }
+
+    @Test
+    void backlogDoesNotExpireAContainerWhoseNewerReportsAreStillWaiting() {
+        // The wall clock is 10 minutes ahead of the events: the partition works through a backlog.
+        fixture.advanceWallClock(seconds(600));
+        fixture.send(register("c1", URL_A, at(0), 60));
+        fixture.advanceWallClock(seconds(1));
+        fixture.send(report("c1", URL_A, at(50)));
+        fixture.advanceWallClock(seconds(1));
+
+        assertThat(fixture.registry().get(key("c1")).lastActivityMs()).isEqualTo(ms(at(50)));
+        assertThat(fixture.containerState.readValuesToList()).doesNotContainNull();
+    }
+
+    @Test
+    void onceCaughtUpASilentContainerExpiresOnTheWallClockAgain() {
+        fixture.advanceWallClock(seconds(600));
+        fixture.send(register("c1", URL_A, at(0), 60));
+        fixture.advanceWallClock(seconds(1));
+        assertThat(fixture.registry().get(key("c1"))).isNotNull();
+
+        fixture.send(report("other", URL_A, at(601)));
+        fixture.advanceWallClock(seconds(1));
+
+        assertThat(fixture.registry().get(key("c1"))).isNull();
+    }
+
+    @Test
+    void streamTimeExpiresContainersDuringABacklog() {
+        fixture.advanceWallClock(seconds(600));
+        fixture.send(register("c1", URL_A, at(0), 60), report("other", URL_A, at(100)));
+        fixture.advanceWallClock(seconds(1));
+
+        assertThat(fixture.registry().get(key("c1"))).as("silent from t+0 to t+100 in the processed events").isNull();
+    }
+
+    @Test
+    void loadingContainersAreKeptInTheLoadingStoreUntilTheyHaveAUrl() {
+        fixture.send(register("c1", null, at(0)), register("c2", null, at(0)));
+        assertThat(fixture.loading().get(key("c1"))).isNotNull();
+
+        fixture.send(report("c1", URL_A, at(10)), unregister("c2", at(11)));
+
+        assertThat(fixture.loading().get(key("c1"))).isNull();
+        assertThat(fixture.loading().get(key("c2"))).isNull();
+        assertThat(fixture.registry().get(key("c1")).url()).isEqualTo(URL_A);
+    }
+
+    @Test
     void sameContainerIdInTwoCompaniesIsTwoEntries() {
         fixture.send(register("acme", "c1", URL_A, at(0), 60), register("globex", "c1", URL_B, at(0), 60),
                 unregister("c1", at(5)));
