@@ -1,6 +1,7 @@
 package io.servingmonitor.processor;
 
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.RetriableException;
@@ -27,16 +28,25 @@ import org.slf4j.LoggerFactory;
  *       about one record, so skipping would silently drop every record after it.</li>
  * </ul>
  *
- * <p>Under exactly-once a record the producer refuses also puts the transaction in an abortable
- * state, so the task's transaction is aborted at the next commit even though the handler resumed;
- * the stream thread then fails and the runner's thread-failure policy bounds the retries. The
- * handler still keeps the first failure from being fatal and makes it visible in the count.
+ * <p>Limit under exactly-once (our processing guarantee): a record the producer refuses also puts
+ * its transaction in an abortable state, so even though the handler resumes, the next send or
+ * commit of the task fails, the transaction (with the records before the refused one) is aborted
+ * and the stream thread dies; the replacement meets the same input again. The runner's
+ * {@link ThreadFailurePolicy} bounds that loop and shuts the client down (state ERROR, visible in
+ * {@code /health}); the count shows the cause. Skipping a too-large record really works only
+ * when it is refused before it reaches the transaction; the state layout keeps every stored value
+ * small so that this does not happen.
  */
 public final class SkippingProductionExceptionHandler implements ProductionExceptionHandler {
 
     private static final Logger LOG = LoggerFactory.getLogger(SkippingProductionExceptionHandler.class);
 
     private SkippedRecords skipped;
+    /**
+     * Under exactly-once the producer answers the sends after a refused record with that same
+     * exception (its transaction is aborting): one record, so logged and counted once.
+     */
+    private final AtomicReference<Exception> lastTooLarge = new AtomicReference<>();
 
     @Override
     public void configure(Map<String, ?> configs) {
@@ -46,6 +56,9 @@ public final class SkippingProductionExceptionHandler implements ProductionExcep
     @Override
     public Response handleError(ErrorHandlerContext context, ProducerRecord<byte[], byte[]> record, Exception exception) {
         if (exception instanceof RecordTooLargeException) {
+            if (lastTooLarge.getAndSet(exception) == exception) {
+                return Response.resume();
+            }
             skipped.record(SkippedRecords.Reason.PRODUCTION);
             LOG.error("a record for {} (partition {}, key {} bytes, value {} bytes; from {}-{} offset {}) is too large "
                             + "to be written and is skipped: {}",
