@@ -54,8 +54,11 @@ class HealthTest {
         }
         Topology topology = new Topology();
         topology.addSource("source", new ByteArrayDeserializer(), new ByteArrayDeserializer(), in);
-        topology.addProcessor("fail", () -> (Processor<byte[], byte[], Void, Void>) (Record<byte[], byte[]> record) -> {
-            throw new ProcessorStateException("simulated store failure");
+        topology.addProcessor("fail", () -> new Processor<byte[], byte[], Void, Void>() {
+            @Override
+            public void process(Record<byte[], byte[]> record) {
+                throw new ProcessorStateException("simulated store failure");
+            }
         }, "source");
         Properties props = new StreamsSettings(KAFKA.uniqueName("health"), KAFKA.bootstrapServers(), stateDir,
                 "localhost", 7070, 0, 1, 1, 32L * 1024 * 1024).toProperties();
