@@ -14,8 +14,10 @@ import org.apache.kafka.streams.KafkaStreams;
 
 /**
  * {@code GET /health}: 200 only when the Kafka brokers answer and the Streams instance is
- * RUNNING, else 503; the body says which part is not ready. The broker check is cached briefly so
- * that a load balancer polling often does not load the cluster.
+ * RUNNING, else 503; the body says which part is not ready. When the Streams client was shut down
+ * because its threads kept failing, {@code "streams": "ERROR"} (or {@code PENDING_ERROR} while it
+ * stops) comes with {@code "streams_failure"} saying so; it stays so until a restart. The broker
+ * check is cached briefly so that a load balancer polling often does not load the cluster.
  */
 final class Health {
 
@@ -40,6 +42,7 @@ final class Health {
         body.put("status", healthy ? "ok" : "unavailable");
         body.put("kafka", kafka ? "reachable" : "unreachable");
         body.put("streams", state.name());
+        streams.failure().ifPresent(reason -> body.put("streams_failure", reason));
         try {
             ctx.status(healthy ? 200 : 503).contentType("application/json").result(Json.mapper().writeValueAsString(body));
         } catch (JsonProcessingException e) {

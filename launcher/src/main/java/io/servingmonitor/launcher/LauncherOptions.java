@@ -4,6 +4,7 @@ import io.servingmonitor.api.ApiConfig;
 import io.servingmonitor.api.TrustedProxies;
 import io.servingmonitor.processor.MetricResolution;
 import io.servingmonitor.processor.ProcessorConfig;
+import io.servingmonitor.processor.StreamsSettings;
 import io.servingmonitor.topics.TopicSettings;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,6 +24,8 @@ import java.util.Optional;
  *                                container registers it (false: 400/1051)
  * @param containerAutoUnregister ClearML's {@code container_auto_unregister}: unregistering an unknown
  *                                container succeeds (false: 400/1051)
+ * @param streamThreads    Kafka Streams threads of this instance
+ * @param rocksDbMemoryBytes off-heap memory shared by all RocksDB state stores of the process
  */
 public record LauncherOptions(
         String host,
@@ -41,7 +44,9 @@ public record LauncherOptions(
         int standbyReplicas,
         List<String> trustedProxies,
         boolean containerAutoRegister,
-        boolean containerAutoUnregister) {
+        boolean containerAutoUnregister,
+        int streamThreads,
+        long rocksDbMemoryBytes) {
 
     /** The environment variable that may carry the token secret instead of a flag (keeps it out of `ps`). */
     public static final String TOKEN_SECRET_ENV = "SERVING_MONITOR_TOKEN_SECRET";
@@ -70,7 +75,10 @@ public record LauncherOptions(
             "                             a status report of an unknown container registers it (default true;",
             "                             false: 400/1051 'container not registered')",
             "  --container-auto-unregister true|false",
-            "                             unregistering an unknown container succeeds (default true; false: 400/1051)");
+            "                             unregistering an unknown container succeeds (default true; false: 400/1051)",
+            "  --stream-threads N         Kafka Streams threads (default: the number of cores)",
+            "  --rocksdb-memory SIZE      off-heap memory of all RocksDB state stores: block cache, index and filter",
+            "                             blocks, memtables; bytes or with k, m, g (default 256m)");
 
     /**
      * Parses the arguments after the {@code standalone} command.
@@ -97,6 +105,8 @@ public record LauncherOptions(
         List<String> trustedProxies = ApiConfig.DEFAULT_TRUSTED_PROXIES;
         boolean autoRegister = true;
         boolean autoUnregister = true;
+        int streamThreads = StreamsSettings.defaultStreamThreads();
+        long rocksDbMemory = StreamsSettings.DEFAULT_ROCKSDB_MEMORY_BYTES;
 
         for (int i = 0; i < args.size(); i++) {
             String flag = args.get(i);
@@ -135,6 +145,8 @@ public record LauncherOptions(
                 case "--trusted-proxies" -> trustedProxies = proxies(flag, value);
                 case "--container-auto-register" -> autoRegister = bool(flag, value);
                 case "--container-auto-unregister" -> autoUnregister = bool(flag, value);
+                case "--stream-threads" -> streamThreads = intIn(flag, value, 1, 256);
+                case "--rocksdb-memory" -> rocksDbMemory = bytes(flag, value, MIN_ROCKSDB_MEMORY);
                 default -> throw new IllegalArgumentException("unknown option " + flag + "\n" + USAGE);
             }
         }
@@ -147,7 +159,35 @@ public record LauncherOptions(
         return new LauncherOptions(host, port, advertisedHost, dataDir, Optional.ofNullable(credentials),
                 Optional.ofNullable(bootstrap), kafkaPort, applicationId,
                 new TopicSettings(partitions, (short) replication), resolutions, minChart, bodyLimit,
-                Optional.ofNullable(secret), standby, trustedProxies, autoRegister, autoUnregister);
+                Optional.ofNullable(secret), standby, trustedProxies, autoRegister, autoUnregister, streamThreads,
+                rocksDbMemory);
+    }
+
+    /** Below this RocksDB would flush memtables of a few kilobytes and cache next to nothing. */
+    static final long MIN_ROCKSDB_MEMORY = 16L * 1024 * 1024;
+
+    /** A byte count: digits, optionally followed by k, m or g (binary: 1k = 1024). */
+    private static long bytes(String flag, String value, long min) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d{1,15})([kKmMgG]?)").matcher(value.trim());
+        if (!m.matches()) {
+            throw new IllegalArgumentException(flag + " must be a number of bytes, optionally with k, m or g (such as 256m), not '"
+                    + value + "'");
+        }
+        int shift = switch (m.group(2).toLowerCase(java.util.Locale.ROOT)) {
+            case "k" -> 10;
+            case "m" -> 20;
+            case "g" -> 30;
+            default -> 0;
+        };
+        long n = Long.parseLong(m.group(1));
+        if (n > (Long.MAX_VALUE >> shift)) {
+            throw new IllegalArgumentException(flag + " is too large: " + value);
+        }
+        long result = n << shift;
+        if (result < min) {
+            throw new IllegalArgumentException(flag + " must be at least " + (min >> 20) + "m, not " + value);
+        }
+        return result;
     }
 
     private static int intIn(String flag, String value, int min, int max) {

@@ -2,6 +2,7 @@ package io.servingmonitor.launcher;
 
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
@@ -12,12 +13,14 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.servingmonitor.processor.SkippedRecords;
 
 /**
  * The process's operational metrics, served unauthenticated at {@code GET /metrics} in the
  * Prometheus text format: JVM (memory, GC, threads, classes) and process (CPU, uptime) from the
- * start, Kafka clients once {@link #bind bound}, every HTTP request ({@link HttpRequestMetrics})
- * and the accepted events ({@link CountingEventPublisher}).
+ * start, Kafka clients once {@link #bind bound}, every HTTP request ({@link HttpRequestMetrics}),
+ * the accepted events ({@link CountingEventPublisher}) and the records Kafka Streams skipped
+ * ({@link #bindSkippedRecords}).
  *
  * <p>Labels never carry customer data (companies, containers, urls): only action names, HTTP
  * statuses, ClearML subcodes, event types and Kafka's own client, thread, task, topic and store
@@ -29,6 +32,8 @@ final class OperationalMetrics implements AutoCloseable {
     static final String PATH = "/metrics";
     /** The Prometheus text exposition format, version 0.0.4. */
     static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+
+    static final String SKIPPED_RECORDS = "serving_monitor_records_skipped";
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     // The only JVM binder holding a resource (GC notification listeners), released on close.
@@ -54,6 +59,19 @@ final class OperationalMetrics implements AutoCloseable {
     <B extends MeterBinder & AutoCloseable> B bind(B binder) {
         binder.bindTo(registry);
         return binder;
+    }
+
+    /**
+     * Shows {@code skipped} as {@value #SKIPPED_RECORDS}{@code _total{reason="deserialization"|"processing"|"production"}}.
+     */
+    void bindSkippedRecords(SkippedRecords skipped) {
+        for (SkippedRecords.Reason reason : SkippedRecords.Reason.values()) {
+            FunctionCounter.builder(SKIPPED_RECORDS, skipped, s -> s.count(reason))
+                    .description("records Kafka Streams skipped instead of stopping on them: unreadable input, "
+                            + "a processor that threw, an output that could not be written")
+                    .tag("reason", reason.label())
+                    .register(registry);
+        }
     }
 
     /** Adds {@code GET /metrics} and the timing of every request to {@code javalin}. */

@@ -13,6 +13,7 @@ import io.servingmonitor.ingest.KafkaEventPublisher;
 import io.servingmonitor.ingest.RegistrationPolicy;
 import io.servingmonitor.processor.ProcessorConfig;
 import io.servingmonitor.processor.ServingTopology;
+import io.servingmonitor.processor.SkippedRecords;
 import io.servingmonitor.processor.StreamsRunner;
 import io.servingmonitor.processor.StreamsSettings;
 import io.servingmonitor.query.InternalQueryRoutes;
@@ -138,8 +139,10 @@ public final class StandaloneApp implements AutoCloseable {
         ProcessorConfig processorConfig = new ProcessorConfig(options.resolutions(), EXPIRY_SCAN_INTERVAL, METRIC_GRACE);
         StreamsSettings streamsSettings = new StreamsSettings(options.applicationId(), bootstrapServers,
                 dataDir.resolve("streams"), options.advertisedHost(), port, options.standbyReplicas(),
-                options.topics().replicationFactor());
-        streams = new StreamsRunner(ServingTopology.build(processorConfig), streamsSettings.toProperties());
+                options.topics().replicationFactor(), options.streamThreads(), options.rocksDbMemoryBytes());
+        SkippedRecords skipped = new SkippedRecords();
+        metrics.bindSkippedRecords(skipped);
+        streams = new StreamsRunner(ServingTopology.build(processorConfig), streamsSettings.toProperties(skipped));
         // Leave the group on a clean stop: the other instances take over its partitions (and answer
         // their reads) at once, not only when its session times out.
         closeInReverse.add(() -> streams.streams().close(CloseOptions.timeout(STREAMS_CLOSE_TIMEOUT)

@@ -236,4 +236,42 @@ class LauncherOptionsTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("--host needs a value");
     }
+
+    @Test
+    void streamThreadsDefaultToTheCoresAndRocksDbMemoryTo256MiB() {
+        LauncherOptions options = parse();
+
+        assertThat(options.streamThreads()).isEqualTo(Runtime.getRuntime().availableProcessors());
+        assertThat(options.rocksDbMemoryBytes()).isEqualTo(256L * 1024 * 1024);
+    }
+
+    @Test
+    void streamThreadsAndRocksDbMemoryAreParsedWithBinarySuffixes() {
+        assertThat(parse("--stream-threads", "4").streamThreads()).isEqualTo(4);
+        assertThat(parse("--rocksdb-memory", "512m").rocksDbMemoryBytes()).isEqualTo(512L * 1024 * 1024);
+        assertThat(parse("--rocksdb-memory", "2G").rocksDbMemoryBytes()).isEqualTo(2L * 1024 * 1024 * 1024);
+        assertThat(parse("--rocksdb-memory", "65536k").rocksDbMemoryBytes()).isEqualTo(64L * 1024 * 1024);
+        assertThat(parse("--rocksdb-memory", "33554432").rocksDbMemoryBytes()).isEqualTo(32L * 1024 * 1024);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"lots", "256mb", "-1m", "1m", "9999999999999g"})
+    void badRocksDbMemoryIsRejectedNamingTheFlag(String value) {
+        assertThatThrownBy(() -> parse("--rocksdb-memory", value))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("--rocksdb-memory");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"0", "-2", "many"})
+    void badStreamThreadsAreRejectedNamingTheFlag(String value) {
+        assertThatThrownBy(() -> parse("--stream-threads", value))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("--stream-threads");
+    }
+
+    @Test
+    void usageDocumentsStreamThreadsAndRocksDbMemory() {
+        assertThat(LauncherOptions.USAGE).contains("--stream-threads N", "--rocksdb-memory SIZE");
+    }
 }

@@ -51,7 +51,8 @@ class MetricsEndpointTest {
     @BeforeAll
     static void startAppAndCallIt() throws Exception {
         Path credentials = TestApps.credentials(dir, COMPANY + ":metrics-key:metrics-secret");
-        app = TestApps.startRunning(KAFKA, dir, credentials, "metrics-endpoint");
+        // One stream thread, whatever the machine's cores: the Streams metrics below count them.
+        app = TestApps.startRunning(KAFKA, dir, credentials, "metrics-endpoint", "--stream-threads", "1");
         baseUrl = TestApps.baseUrl(app);
 
         ServingClient client = new ServingClient(baseUrl).withBasic("metrics-key", "metrics-secret");
@@ -138,6 +139,16 @@ class MetricsEndpointTest {
         assertThat(metrics.samples("jvm_gc_memory_allocated_bytes_total")).isNotEmpty();
         assertThat(metrics.value("process_uptime_seconds", Map.of())).isPositive();
         assertThat(metrics.samples("process_cpu_usage")).isNotEmpty();
+    }
+
+    @Test
+    void skippedRecordsArePublishedForEveryReasonAndNoneWasSkipped() throws Exception {
+        Scrape metrics = scrape();
+
+        for (String reason : List.of("deserialization", "processing", "production")) {
+            assertThat(metrics.value("serving_monitor_records_skipped_total", Map.of("reason", reason)))
+                    .as(reason).isZero();
+        }
     }
 
     @Test

@@ -1,6 +1,10 @@
 package io.servingmonitor.processor;
 
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.Properties;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.Topology;
@@ -11,8 +15,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The lifecycle of one Kafka Streams instance running a topology: start, state tracking, a
  * stream thread that dies on an unexpected error is replaced (its tasks restart from the last
- * commit, which exactly-once makes safe), and close with a timeout. {@link #streams()} gives the
- * instance to interactive queries.
+ * commit, which exactly-once makes safe) as often as the {@link ThreadFailurePolicy} allows, after
+ * which the client is shut down (state ERROR, {@link #failure()} says why) rather than looping;
+ * and close with a timeout. {@link #streams()} gives the instance to interactive queries.
  */
 public final class StreamsRunner implements AutoCloseable {
 
@@ -21,6 +26,10 @@ public final class StreamsRunner implements AutoCloseable {
 
     private final KafkaStreams streams;
     private final Object stateChanged = new Object();
+    private final ThreadFailurePolicy failurePolicy;
+    /** System.nanoTime() of the replacements still inside the policy's window, oldest first. */
+    private final Deque<Long> replacements = new ArrayDeque<>();
+    private volatile String failure;
 
     public StreamsRunner(Topology topology, Properties properties) {
         this(topology, properties, (next, previous) -> { });
@@ -28,6 +37,13 @@ public final class StreamsRunner implements AutoCloseable {
 
     /** As {@link #StreamsRunner(Topology, Properties)}, also telling {@code listener} of every state change. */
     public StreamsRunner(Topology topology, Properties properties, KafkaStreams.StateListener listener) {
+        this(topology, properties, listener, ThreadFailurePolicy.defaults());
+    }
+
+    /** As {@link #StreamsRunner(Topology, Properties, KafkaStreams.StateListener)}, with this thread-failure policy. */
+    public StreamsRunner(Topology topology, Properties properties, KafkaStreams.StateListener listener,
+                         ThreadFailurePolicy failurePolicy) {
+        this.failurePolicy = Objects.requireNonNull(failurePolicy, "failurePolicy");
         this.streams = new KafkaStreams(topology, properties);
         streams.setStateListener((next, previous) -> {
             LOG.info("Kafka Streams state {} -> {}", previous, next);
@@ -36,10 +52,43 @@ public final class StreamsRunner implements AutoCloseable {
                 stateChanged.notifyAll();
             }
         });
-        streams.setUncaughtExceptionHandler(error -> {
-            LOG.error("stream thread failed; replacing it", error);
+        streams.setUncaughtExceptionHandler(this::onThreadFailure);
+    }
+
+    private synchronized StreamThreadExceptionResponse onThreadFailure(Throwable error) {
+        long now = System.nanoTime();
+        long window = failurePolicy.window().toNanos();
+        while (!replacements.isEmpty() && now - replacements.peekFirst() >= window) {
+            replacements.removeFirst();
+        }
+        if (replacements.size() < failurePolicy.maxReplacements()) {
+            replacements.addLast(now);
+            LOG.error("stream thread failed; replacing it ({} of at most {} replacements within {})",
+                    replacements.size(), failurePolicy.maxReplacements(), failurePolicy.windowText(), error);
             return StreamThreadExceptionResponse.REPLACE_THREAD;
-        });
+        }
+        // The message names exception classes only: /health shows it without credentials.
+        failure = "stream threads kept failing: " + (replacements.size() + 1) + " failures within "
+                + failurePolicy.windowText() + " (last: " + rootCause(error).getClass().getName()
+                + "); Kafka Streams was shut down";
+        LOG.error("{}. Fix the cause and restart the service.", failure, error);
+        return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+    }
+
+    private static Throwable rootCause(Throwable error) {
+        Throwable cause = error;
+        while (cause.getCause() != null && cause.getCause() != cause) {
+            cause = cause.getCause();
+        }
+        return cause;
+    }
+
+    /**
+     * Why the runner shut the client down because its threads kept failing, if it did (the state
+     * is then PENDING_ERROR or ERROR); empty while it runs or after a normal close.
+     */
+    public Optional<String> failure() {
+        return Optional.ofNullable(failure);
     }
 
     public void start() {

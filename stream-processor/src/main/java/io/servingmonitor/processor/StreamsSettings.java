@@ -4,7 +4,6 @@ import java.nio.file.Path;
 import java.util.Objects;
 import java.util.Properties;
 import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
 
 /**
  * The Kafka Streams settings of a real run of the {@link ServingTopology}.
@@ -17,6 +16,9 @@ import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
  * @param standbyReplicas  warm copies of each store on other instances (0 on a single instance)
  * @param replicationFactor replication of the internal topics Streams creates (changelogs,
  *                         repartitions): as for our own topics, 1 on a single broker, 3 on a cluster
+ * @param streamThreads    stream threads of this instance (tasks are spread over them)
+ * @param rocksDbMemoryBytes the off-heap memory all RocksDB stores of the process share: block
+ *                         cache, index and filter blocks and memtables ({@link BoundedRocksDbMemory})
  */
 public record StreamsSettings(
         String applicationId,
@@ -25,9 +27,18 @@ public record StreamsSettings(
         String advertisedHost,
         int advertisedPort,
         int standbyReplicas,
-        int replicationFactor) {
+        int replicationFactor,
+        int streamThreads,
+        long rocksDbMemoryBytes) {
 
     public static final String DEFAULT_APPLICATION_ID = "serving-monitor";
+    /** 256 MiB of RocksDB memory unless told otherwise. */
+    public static final long DEFAULT_ROCKSDB_MEMORY_BYTES = 256L * 1024 * 1024;
+    /**
+     * Kafka Streams' own record cache (on heap, split between the stream threads): bounded at
+     * 32 MiB, whatever the number of threads. Under exactly-once it is flushed at every commit.
+     */
+    public static final long RECORD_CACHE_BYTES = 32L * 1024 * 1024;
 
     public StreamsSettings {
         Objects.requireNonNull(applicationId, "applicationId");
@@ -43,6 +54,24 @@ public record StreamsSettings(
         if (standbyReplicas < 0) {
             throw new IllegalArgumentException("standby replicas must be at least 0, not " + standbyReplicas);
         }
+        if (streamThreads < 1) {
+            throw new IllegalArgumentException("stream threads must be at least 1, not " + streamThreads);
+        }
+        if (rocksDbMemoryBytes < 1) {
+            throw new IllegalArgumentException("RocksDB memory must be positive, not " + rocksDbMemoryBytes);
+        }
+    }
+
+    /** With one stream thread per available core and {@link #DEFAULT_ROCKSDB_MEMORY_BYTES}. */
+    public StreamsSettings(String applicationId, String bootstrapServers, Path stateDir, String advertisedHost,
+                           int advertisedPort, int standbyReplicas, int replicationFactor) {
+        this(applicationId, bootstrapServers, stateDir, advertisedHost, advertisedPort, standbyReplicas,
+                replicationFactor, defaultStreamThreads(), DEFAULT_ROCKSDB_MEMORY_BYTES);
+    }
+
+    /** One stream thread per core the JVM may use. */
+    public static int defaultStreamThreads() {
+        return Runtime.getRuntime().availableProcessors();
     }
 
     /** The application server address, {@code host:port}. */
@@ -50,7 +79,16 @@ public record StreamsSettings(
         return advertisedHost + ":" + advertisedPort;
     }
 
+    /** As {@link #toProperties(SkippedRecords)}, with counts nobody reads. */
     public Properties toProperties() {
+        return toProperties(new SkippedRecords());
+    }
+
+    /**
+     * The Streams properties; the exception handlers count the records they skip in {@code skipped}.
+     */
+    public Properties toProperties(SkippedRecords skipped) {
+        Objects.requireNonNull(skipped, "skipped");
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
@@ -63,8 +101,19 @@ public record StreamsSettings(
         // Exactly-once writes to changelogs need min.insync.replicas copies: on a cluster the
         // internal topics must be replicated like ours, not take the broker default.
         props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, replicationFactor);
-        // One unreadable event must not stop the registry (the thread would die on it again and again).
-        props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
+        props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, streamThreads);
+        // No record stops the pipeline: one that cannot be read, processed or written is logged,
+        // counted and skipped (the thread would otherwise die on it again after every restart);
+        // each handler says which failures it does not skip. Not a Kafka setting: the handlers
+        // find their counters here (Streams hands these properties to their configure()).
+        props.put(SkippedRecords.CONFIG_KEY, skipped);
+        props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, CountingDeserializationExceptionHandler.class);
+        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, SkippingProcessingExceptionHandler.class);
+        props.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, SkippingProductionExceptionHandler.class);
+        // Bounded memory: RocksDB off heap through one shared cache, the record cache on heap.
+        props.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedRocksDbMemory.class);
+        props.put(BoundedRocksDbMemory.TOTAL_BYTES_CONFIG, rocksDbMemoryBytes);
+        props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, RECORD_CACHE_BYTES);
         // We have no global stores; opting in now is the 5.0 default and silences a start-up warning.
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
         return props;

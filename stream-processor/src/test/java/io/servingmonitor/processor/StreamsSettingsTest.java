@@ -47,4 +47,43 @@ class StreamsSettingsTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("port");
     }
+
+    @Test
+    void propertiesCarryStreamThreadsAndTheMemoryBounds() {
+        StreamsSettings bounded = new StreamsSettings("a", "b:1", Path.of("s"), "h", 80, 0, 1, 4, 128L * 1024 * 1024);
+        Properties props = bounded.toProperties();
+
+        assertThat(props.get(StreamsConfig.NUM_STREAM_THREADS_CONFIG)).isEqualTo(4);
+        assertThat(props.get(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG)).isEqualTo(BoundedRocksDbMemory.class);
+        assertThat(props.get(BoundedRocksDbMemory.TOTAL_BYTES_CONFIG)).isEqualTo(128L * 1024 * 1024);
+        assertThat(props.get(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG)).isEqualTo(StreamsSettings.RECORD_CACHE_BYTES);
+        assertThat(new StreamsConfig(props).getLong(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG)).isEqualTo(32L * 1024 * 1024);
+    }
+
+    @Test
+    void withoutThreadsAndMemoryOneThreadPerCoreAnd256MiB() {
+        assertThat(settings.streamThreads()).isEqualTo(Runtime.getRuntime().availableProcessors());
+        assertThat(settings.rocksDbMemoryBytes()).isEqualTo(256L * 1024 * 1024);
+    }
+
+    @Test
+    void propertiesInstallTheSkippingHandlersWithTheGivenCounts() {
+        SkippedRecords skipped = new SkippedRecords();
+        Properties props = settings.toProperties(skipped);
+
+        assertThat(props.get(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG))
+                .isEqualTo(CountingDeserializationExceptionHandler.class);
+        assertThat(props.get(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG))
+                .isEqualTo(SkippingProcessingExceptionHandler.class);
+        assertThat(props.get(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG))
+                .isEqualTo(SkippingProductionExceptionHandler.class);
+        assertThat(props.get(SkippedRecords.CONFIG_KEY)).isSameAs(skipped);
+    }
+
+    @Test
+    void streamThreadsBelowOneAreRejected() {
+        assertThatThrownBy(() -> new StreamsSettings("a", "b:1", Path.of("s"), "h", 80, 0, 1, 0, 1L << 28))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("stream threads");
+    }
 }
