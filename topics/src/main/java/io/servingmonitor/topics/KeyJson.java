@@ -1,6 +1,5 @@
 package io.servingmonitor.topics;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -28,10 +27,7 @@ public final class KeyJson {
 
     /** The key of alternating field names and values, e.g. {@code encode("company", c, "url", u)}. */
     public static byte[] encode(String... namesAndValues) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(16 + 24 * namesAndValues.length);
-        writeFields(out, namesAndValues);
-        out.write('}');
-        return out.toByteArray();
+        return fields(namesAndValues, '}');
     }
 
     /**
@@ -39,72 +35,104 @@ public final class KeyJson {
      * the fields, then the comma before the next field.
      */
     public static byte[] prefix(String... namesAndValues) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(16 + 24 * namesAndValues.length);
-        writeFields(out, namesAndValues);
-        out.write(',');
-        return out.toByteArray();
+        return fields(namesAndValues, ',');
     }
 
-    private static void writeFields(ByteArrayOutputStream out, String... namesAndValues) {
+    /** {@code {"n1":"v1",...} followed by {@code last}; sized exactly first, then written (no copies). */
+    private static byte[] fields(String[] namesAndValues, char last) {
         if (namesAndValues.length == 0 || namesAndValues.length % 2 != 0) {
             throw new IllegalArgumentException("a key needs pairs of field name and value");
         }
-        out.write('{');
+        int length = 1 + namesAndValues.length / 2 * 2; // '{', per field ':' and ',' (or the last byte)
+        for (String text : namesAndValues) {
+            length += encodedLength(text);
+        }
+        byte[] out = new byte[length];
+        int at = 0;
+        out[at++] = '{';
         for (int i = 0; i < namesAndValues.length; i += 2) {
             if (i > 0) {
-                out.write(',');
+                out[at++] = ',';
             }
-            writeString(out, namesAndValues[i]);
-            out.write(':');
-            writeString(out, namesAndValues[i + 1]);
+            at = writeString(out, at, namesAndValues[i]);
+            out[at++] = ':';
+            at = writeString(out, at, namesAndValues[i + 1]);
         }
+        out[at++] = (byte) last;
+        if (at != length) {
+            throw new IllegalStateException("key length " + at + " != " + length);
+        }
+        return out;
     }
 
-    private static void writeString(ByteArrayOutputStream out, String value) {
-        out.write('"');
+    /** The bytes of {@code value} as a string literal, quotes included. */
+    private static int encodedLength(String value) {
+        int length = 2;
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
             if (c < 0x80) {
-                writeAscii(out, c);
+                length += c == '"' || c == '\\' || c == '\b' || c == '\t' || c == '\n' || c == '\f' || c == '\r' ? 2
+                        : c < 0x20 ? 6 : 1;
             } else if (Character.isSurrogate(c)) {
-                writeUnicodeEscape(out, c);
-            } else if (c < 0x800) {
-                out.write(0xC0 | (c >> 6));
-                out.write(0x80 | (c & 0x3F));
+                length += 6;
             } else {
-                out.write(0xE0 | (c >> 12));
-                out.write(0x80 | ((c >> 6) & 0x3F));
-                out.write(0x80 | (c & 0x3F));
+                length += c < 0x800 ? 2 : 3;
             }
         }
-        out.write('"');
+        return length;
     }
 
-    private static void writeAscii(ByteArrayOutputStream out, char c) {
-        switch (c) {
-            case '"' -> { out.write('\\'); out.write('"'); }
-            case '\\' -> { out.write('\\'); out.write('\\'); }
-            case '\b' -> { out.write('\\'); out.write('b'); }
-            case '\t' -> { out.write('\\'); out.write('t'); }
-            case '\n' -> { out.write('\\'); out.write('n'); }
-            case '\f' -> { out.write('\\'); out.write('f'); }
-            case '\r' -> { out.write('\\'); out.write('r'); }
-            default -> {
-                if (c < 0x20) {
-                    writeUnicodeEscape(out, c);
-                } else {
-                    out.write(c);
-                }
+    private static int writeString(byte[] out, int at, String value) {
+        out[at++] = '"';
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c < 0x80) {
+                at = writeAscii(out, at, c);
+            } else if (Character.isSurrogate(c)) {
+                at = writeUnicodeEscape(out, at, c);
+            } else if (c < 0x800) {
+                out[at++] = (byte) (0xC0 | (c >> 6));
+                out[at++] = (byte) (0x80 | (c & 0x3F));
+            } else {
+                out[at++] = (byte) (0xE0 | (c >> 12));
+                out[at++] = (byte) (0x80 | ((c >> 6) & 0x3F));
+                out[at++] = (byte) (0x80 | (c & 0x3F));
             }
         }
+        out[at++] = '"';
+        return at;
     }
 
-    private static void writeUnicodeEscape(ByteArrayOutputStream out, char c) {
-        out.write('\\');
-        out.write('u');
-        out.write(HEX[(c >> 12) & 0xF]);
-        out.write(HEX[(c >> 8) & 0xF]);
-        out.write(HEX[(c >> 4) & 0xF]);
-        out.write(HEX[c & 0xF]);
+    private static int writeAscii(byte[] out, int at, char c) {
+        char escape = switch (c) {
+            case '"' -> '"';
+            case '\\' -> '\\';
+            case '\b' -> 'b';
+            case '\t' -> 't';
+            case '\n' -> 'n';
+            case '\f' -> 'f';
+            case '\r' -> 'r';
+            default -> 0;
+        };
+        if (escape != 0) {
+            out[at++] = '\\';
+            out[at++] = (byte) escape;
+            return at;
+        }
+        if (c < 0x20) {
+            return writeUnicodeEscape(out, at, c);
+        }
+        out[at++] = (byte) c;
+        return at;
+    }
+
+    private static int writeUnicodeEscape(byte[] out, int at, char c) {
+        out[at++] = '\\';
+        out[at++] = 'u';
+        out[at++] = HEX[(c >> 12) & 0xF];
+        out[at++] = HEX[(c >> 8) & 0xF];
+        out[at++] = HEX[(c >> 4) & 0xF];
+        out[at++] = HEX[c & 0xF];
+        return at;
     }
 }

@@ -56,7 +56,7 @@ class TopicSchemasTest {
     private static final ContainerEntry FULL_ENTRY =
             new ContainerEntry("acme", "c-1", FULL_MODEL, FULL_LOAD, "10.0.0.7", T0, T0 + 30_000, 600);
     private static final MetricWindow FULL_WINDOW = new MetricWindow("acme", "serve/sentiment", 10, T0, T0 + 10_000,
-            WindowAggregate.EMPTY.add("c-1", FULL_LOAD).add("c-1", FULL_LOAD).add("c-2", FULL_LOAD));
+            WindowAggregate.EMPTY.add("c-1", FULL_LOAD).add("c-1", FULL_LOAD));
 
     // ---- discoverability
 
@@ -198,13 +198,24 @@ class TopicSchemasTest {
     }
 
     @Test
+    void aMetricWindowCarriesExactlyOneContainer() {
+        Schema schema = valueSchema(Topics.METRIC_WINDOWS);
+        MetricWindow two = new MetricWindow("acme", "serve/sentiment", 10, T0, T0 + 10_000,
+                WindowAggregate.EMPTY.add("c-1", FULL_LOAD).add("c-2", FULL_LOAD));
+
+        assertThat(errors(schema, metricWindow(two))).isNotEmpty();
+        assertThat(errors(schema, with(metricWindow(FULL_WINDOW), w -> ((ObjectNode) w.get("aggregate")).putObject("containers"))))
+                .isNotEmpty();
+    }
+
+    @Test
     void metricWindowWithAWrongTypeFails() {
         Schema schema = valueSchema(Topics.METRIC_WINDOWS);
         JsonNode window = metricWindow(FULL_WINDOW);
 
         assertThat(errors(schema, with(window, w -> ((ObjectNode) w.at("/aggregate/containers/c-1/metrics/requests")).put("count", "2"))))
                 .anySatisfy(error -> assertThat(error.getInstanceLocation().toString()).contains("count"));
-        assertThat(errors(schema, with(window, w -> ((ObjectNode) w.at("/aggregate/containers/c-2/metrics")).put("future_metric", 1))))
+        assertThat(errors(schema, with(window, w -> ((ObjectNode) w.at("/aggregate/containers/c-1/metrics")).put("future_metric", 1))))
                 .as("an unknown metric still has the accumulator shape").isNotEmpty();
         assertThat(errors(schema, with(window, w -> w.remove("aggregate")))).isNotEmpty();
     }
