@@ -31,6 +31,11 @@ class StreamsRunnerTest {
         assertThat(runner.close(Duration.ofSeconds(30))).isTrue();
         assertThat(runner.state()).isEqualTo(KafkaStreams.State.NOT_RUNNING);
         assertThat(runner.isRunning()).isFalse();
+        // The listener hears of NOT_RUNNING on the closing thread, possibly just after close() returned.
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (!states.contains(KafkaStreams.State.NOT_RUNNING) && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
         assertThat(states).startsWith(KafkaStreams.State.REBALANCING).endsWith(KafkaStreams.State.NOT_RUNNING);
     }
 }

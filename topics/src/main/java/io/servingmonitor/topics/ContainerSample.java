@@ -1,5 +1,7 @@
 package io.servingmonitor.topics;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import java.util.Collections;
 import java.util.EnumMap;
 import java.util.Map;
 
@@ -9,7 +11,22 @@ public record ContainerSample(Map<MetricType, MetricAccumulator> metrics) {
     public static final ContainerSample EMPTY = new ContainerSample(Map.of());
 
     public ContainerSample {
-        metrics = metrics.isEmpty() ? Map.of() : Map.copyOf(metrics);
+        metrics = metrics.isEmpty() ? Map.of() : Collections.unmodifiableMap(new EnumMap<>(metrics));
+    }
+
+    /** The sample of one report: each metric it carries, counted once. */
+    public static ContainerSample of(LoadReport report) {
+        EnumMap<MetricType, MetricAccumulator> metrics = new EnumMap<>(MetricType.class);
+        for (MetricType type : MetricType.values()) {
+            type.valueIn(report).ifPresent(v -> metrics.put(type, MetricAccumulator.of(v)));
+        }
+        return new ContainerSample(metrics);
+    }
+
+    /** Whether no metric has a value. */
+    @JsonIgnore
+    public boolean isEmpty() {
+        return metrics.isEmpty();
     }
 
     /** This sample with one more report added. */

@@ -6,12 +6,9 @@ import io.servingmonitor.topics.ContainerEvent;
 import io.servingmonitor.topics.ContainerKey;
 import io.servingmonitor.topics.ContainerSample;
 import io.servingmonitor.topics.EndpointContainerKey;
-import io.servingmonitor.topics.JsonSerde;
-import io.servingmonitor.topics.MetricType;
 import io.servingmonitor.topics.Serdes;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
@@ -50,11 +47,11 @@ public final class EndpointUpdates {
     static List<KeyValue<EndpointContainerKey, EndpointUpdate>> updates(ContainerKey key, RegistryChange change) {
         ContainerEvent report = change.report();
         String reportUrl = report == null ? null : report.model().endpointUrl();
-        Map<MetricType, Double> metrics = reportUrl == null ? null : ContainerSample.valuesOf(report.load());
+        ContainerSample metrics = reportUrl == null ? null : ContainerSample.of(report.load());
         List<KeyValue<EndpointContainerKey, EndpointUpdate>> out = new ArrayList<>(2);
         if (!change.changedRegistry()) {
             if (metrics != null) {
-                out.add(KeyValue.pair(at(key, reportUrl), EndpointUpdate.metricsOnly(metrics)));
+                out.add(KeyValue.pair(at(key, reportUrl), EndpointUpdate.reportOnly(metrics)));
             }
             return out;
         }
@@ -74,7 +71,8 @@ public final class EndpointUpdates {
         return new EndpointContainerKey(key.company(), url, key.containerId());
     }
 
-    static JsonSerde<EndpointUpdate> updateSerde() {
-        return new JsonSerde<>(EndpointUpdate.class);
+    /** The serde of the repartitioned updates. */
+    public static EndpointUpdateSerde updateSerde() {
+        return new EndpointUpdateSerde();
     }
 }

@@ -4,7 +4,6 @@ import io.servingmonitor.topics.EndpointContainerKey;
 import io.servingmonitor.topics.EndpointKey;
 import io.servingmonitor.topics.EndpointStats;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -33,16 +32,26 @@ final class EndpointViewProcessor implements Processor<EndpointContainerKey, End
     private static final ByteArraySerializer PREFIX = new ByteArraySerializer();
 
     /** One container's expiry, ordered by endpoint, then expiry, then container id. */
-    private record Expiry(String company, String url, long expiresAtMs, String containerId) {
-        static final Comparator<Expiry> ORDER = Comparator.comparing(Expiry::company).thenComparing(Expiry::url)
-                .thenComparingLong(Expiry::expiresAtMs).thenComparing(Expiry::containerId);
+    private record Expiry(String company, String url, long expiresAtMs, String containerId) implements Comparable<Expiry> {
+
+        @Override
+        public int compareTo(Expiry other) {
+            int c = company.compareTo(other.company);
+            if (c == 0) {
+                c = url.compareTo(other.url);
+            }
+            if (c == 0) {
+                c = Long.compare(expiresAtMs, other.expiresAtMs);
+            }
+            return c != 0 ? c : containerId.compareTo(other.containerId);
+        }
 
         static Expiry of(EndpointContainerKey key, EndpointMember member) {
             return new Expiry(key.company(), key.url(), member.expiresAtMs(), key.containerId());
         }
     }
 
-    private final TreeSet<Expiry> expiries = new TreeSet<>(Expiry.ORDER);
+    private final TreeSet<Expiry> expiries = new TreeSet<>();
     private ProcessorContext<EndpointKey, EndpointStats> context;
     private KeyValueStore<EndpointContainerKey, EndpointMember> members;
     private KeyValueStore<EndpointKey, EndpointSummary> summaries;

@@ -3,9 +3,9 @@ package io.servingmonitor.processor.metrics;
 import io.servingmonitor.processor.MetricResolution;
 import io.servingmonitor.processor.ProcessorConfig;
 import io.servingmonitor.processor.endpoints.EndpointUpdate;
+import io.servingmonitor.processor.endpoints.EndpointUpdates;
 import io.servingmonitor.topics.ContainerSample;
 import io.servingmonitor.topics.EndpointContainerKey;
-import io.servingmonitor.topics.JsonSerde;
 import io.servingmonitor.topics.MetricWindow;
 import io.servingmonitor.topics.Serdes;
 import io.servingmonitor.topics.Topics;
@@ -60,9 +60,9 @@ public final class MetricWindows {
     /** Adds the metric windows of every resolution of {@code config}, fed by the endpoint {@code updates}. */
     public static void addTo(KStream<EndpointContainerKey, EndpointUpdate> updates, ProcessorConfig config) {
         KGroupedStream<EndpointContainerKey, EndpointUpdate> reports = updates
-                .filter((key, update) -> update != null && update.metrics() != null && !update.metrics().isEmpty()
-                        && key.containerId() != null, Named.as(REPORTS))
-                .groupByKey(Grouped.with(Serdes.endpointContainerKey(), new JsonSerde<>(EndpointUpdate.class)));
+                .filter((key, update) -> update != null && update.hasMetrics() && key.containerId() != null,
+                        Named.as(REPORTS))
+                .groupByKey(Grouped.with(Serdes.endpointContainerKey(), EndpointUpdates.updateSerde()));
         for (MetricResolution resolution : config.resolutions()) {
             addResolution(reports, resolution, config.metricGrace());
         }
@@ -76,7 +76,7 @@ public final class MetricWindows {
                 .emitStrategy(EmitStrategy.onWindowClose())
                 .aggregate(
                         () -> ContainerSample.EMPTY,
-                        (key, update, sample) -> sample.add(update.metrics()),
+                        (key, update, sample) -> sample.merge(update.report()),
                         Named.as(name + AGGREGATE_SUFFIX),
                         Materialized.<EndpointContainerKey, ContainerSample, WindowStore<Bytes, byte[]>>as(name)
                                 .withKeySerde(Serdes.endpointContainerKey())

@@ -1,7 +1,6 @@
 package io.servingmonitor.processor.registry;
 
 import io.servingmonitor.topics.ContainerKey;
-import java.util.Comparator;
 import java.util.Objects;
 
 /**
@@ -10,10 +9,6 @@ import java.util.Objects;
  * stops at the first one not yet due.
  */
 public record ExpiryIndexKey(long expiresAtMs, ContainerKey container) implements Comparable<ExpiryIndexKey> {
-
-    private static final Comparator<ExpiryIndexKey> ORDER = Comparator.comparingLong(ExpiryIndexKey::expiresAtMs)
-            .thenComparing(k -> k.container().company())
-            .thenComparing(k -> k.container().containerId());
 
     public ExpiryIndexKey {
         Objects.requireNonNull(container, "container");
@@ -25,6 +20,11 @@ public record ExpiryIndexKey(long expiresAtMs, ContainerKey container) implement
 
     @Override
     public int compareTo(ExpiryIndexKey other) {
-        return ORDER.compare(this, other);
+        int byTime = Long.compare(expiresAtMs, other.expiresAtMs);
+        if (byTime != 0) {
+            return byTime;
+        }
+        int byCompany = container.company().compareTo(other.container.company());
+        return byCompany != 0 ? byCompany : container.containerId().compareTo(other.container.containerId());
     }
 }
