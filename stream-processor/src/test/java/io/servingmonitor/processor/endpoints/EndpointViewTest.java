@@ -207,6 +207,25 @@ class EndpointViewTest {
                 .toList();
     }
 
+    @Test
+    void noStoredValueGrowsWithTheContainersOnAUrl() {
+        fixture.send(report("c0", URL_A, at(1), load(100, 10, 2.0, 100)));
+        int summaryOfOne = summaryBytes();
+        for (int i = 1; i < 1_000; i++) {
+            fixture.send(report("c" + i, URL_A, at(1), load(100 + i, 10, 2.0, 100)));
+        }
+
+        assertThat(instanceIds(URL_A)).hasSize(1_000);
+        // Only the digits of its counts and sums grow; a value holding the containers would be 1,000 times larger.
+        assertThat(summaryBytes()).isLessThanOrEqualTo(summaryOfOne + 32);
+        assertThat(fixture.endpointStats.readValuesToList()).allSatisfy(row ->
+                assertThat(io.servingmonitor.topics.Serdes.endpointStats().serialize("t", row)).hasSizeLessThan(512));
+    }
+
+    private int summaryBytes() {
+        return EndpointView.summarySerde().serialize("t", fixture.endpointSummaries().get(endpoint(URL_A))).length;
+    }
+
     private List<String> instanceIds(String url) {
         return fixture.memberIds(endpoint(url));
     }
