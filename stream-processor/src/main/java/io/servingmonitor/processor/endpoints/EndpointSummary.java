@@ -1,5 +1,7 @@
 package io.servingmonitor.processor.endpoints;
 
+import io.servingmonitor.topics.CompactBytes;
+import io.servingmonitor.topics.CompactSerde;
 import io.servingmonitor.topics.EndpointStats;
 import io.servingmonitor.topics.IsoTime;
 import java.math.BigDecimal;
@@ -30,6 +32,25 @@ public record EndpointSummary(
         String endpointName,
         String modelName,
         long minExpiryMs) {
+
+    /** The binary form in {@link EndpointView#SUMMARY_STORE} (format 1). */
+    public static final CompactSerde.Codec<EndpointSummary> CODEC = new CompactSerde.Codec<>() {
+        @Override
+        public void write(EndpointSummary s, CompactBytes.Writer out) {
+            out.putByte(1).putInt(s.instances).putLong(s.uptimeSec).putString(s.uptimeHolder).putLong(s.requests)
+                    .putString(s.requestsMinSum.toString()).putInt(s.requestsMinCount).putLong(s.latencySum)
+                    .putInt(s.latencyCount).putLong(s.lastActivityMs).putString(s.representativeId)
+                    .putString(s.endpointName).putString(s.modelName).putLong(s.minExpiryMs);
+        }
+
+        @Override
+        public EndpointSummary read(CompactBytes.Reader in) {
+            in.expectFormat(1);
+            return new EndpointSummary(in.getInt(), in.getLong(), in.getString(), in.getLong(),
+                    new BigDecimal(in.getString()), in.getInt(), in.getLong(), in.getInt(), in.getLong(),
+                    in.getString(), in.getString(), in.getString(), in.getLong());
+        }
+    };
 
     /** The summary of {@code members} (at least one), whose earliest expiry is {@code minExpiryMs}. */
     public static EndpointSummary of(Collection<EndpointMember> members, long minExpiryMs) {

@@ -2,7 +2,7 @@ package io.servingmonitor.processor.endpoints;
 
 import io.servingmonitor.topics.ContainerSample;
 import io.servingmonitor.topics.ContainerSampleSerde;
-import io.servingmonitor.topics.JsonSerde;
+import io.servingmonitor.topics.CompactSerde;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
@@ -14,7 +14,8 @@ import org.apache.kafka.common.serialization.Serializer;
 
 /**
  * The bytes of an {@link EndpointUpdate} on the repartition topic: a format byte (1), a flags byte
- * (1: left, 2: a member follows, 4: a report follows), then the member as JSON prefixed by its
+ * (1: left, 2: a member follows, 4: a report follows), then the member in its binary form
+ * ({@link EndpointMember#CODEC}) prefixed by its
  * length (4 bytes), then the report's sample in the binary form of {@link ContainerSampleSerde}
  * (the rest). Metric values travel as binary doubles: no text formatting and parsing per report.
  */
@@ -26,7 +27,7 @@ public final class EndpointUpdateSerde implements Serde<EndpointUpdate>, Seriali
     private static final int MEMBER = 2;
     private static final int REPORT = 4;
 
-    private final JsonSerde<EndpointMember> members = EndpointView.memberSerde();
+    private final CompactSerde<EndpointMember> members = EndpointView.memberSerde();
     private final ContainerSampleSerde samples = new ContainerSampleSerde();
 
     @Override

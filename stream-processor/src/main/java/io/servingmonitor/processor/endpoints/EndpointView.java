@@ -3,7 +3,7 @@ package io.servingmonitor.processor.endpoints;
 import io.servingmonitor.topics.EndpointContainerKey;
 import io.servingmonitor.topics.EndpointKey;
 import io.servingmonitor.topics.EndpointStats;
-import io.servingmonitor.topics.JsonSerde;
+import io.servingmonitor.topics.CompactSerde;
 import io.servingmonitor.topics.Serdes;
 import io.servingmonitor.topics.Topics;
 import org.apache.kafka.streams.kstream.KStream;
@@ -47,13 +47,13 @@ public final class EndpointView {
     }
 
     /** The serde of the values of {@link #MEMBERS_STORE}. */
-    public static JsonSerde<EndpointMember> memberSerde() {
-        return new JsonSerde<>(EndpointMember.class);
+    public static CompactSerde<EndpointMember> memberSerde() {
+        return new CompactSerde<>("an endpoint member", 256, EndpointMember.CODEC);
     }
 
     /** The serde of the values of {@link #SUMMARY_STORE}. */
-    public static JsonSerde<EndpointSummary> summarySerde() {
-        return new JsonSerde<>(EndpointSummary.class);
+    public static CompactSerde<EndpointSummary> summarySerde() {
+        return new CompactSerde<>("an endpoint summary", 160, EndpointSummary.CODEC);
     }
 
     static StoreBuilder<KeyValueStore<EndpointContainerKey, EndpointMember>> membersStore() {
