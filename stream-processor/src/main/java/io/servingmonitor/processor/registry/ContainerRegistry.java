@@ -1,6 +1,7 @@
 package io.servingmonitor.processor.registry;
 
 import io.servingmonitor.processor.ProcessorConfig;
+import io.servingmonitor.topics.CompactSerde;
 import io.servingmonitor.topics.JsonSerde;
 import io.servingmonitor.topics.ContainerEvent;
 import io.servingmonitor.topics.ContainerKey;
@@ -67,8 +68,8 @@ public final class ContainerRegistry {
     }
 
     /** The serde of the values of {@link #STORE}. */
-    public static JsonSerde<RegistryEntry> entrySerde() {
-        return new JsonSerde<>(RegistryEntry.class);
+    public static CompactSerde<RegistryEntry> entrySerde() {
+        return new CompactSerde<>("a registry entry", 64, RegistryEntry.CODEC);
     }
 
     /** The serde of the values of {@link #LOADING_STORE}. */
