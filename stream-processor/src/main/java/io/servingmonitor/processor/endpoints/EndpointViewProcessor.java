@@ -6,7 +6,9 @@ import io.servingmonitor.topics.EndpointStats;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.TreeSet;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.TreeMap;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -24,34 +26,15 @@ import org.apache.kafka.streams.state.StoreBuilder;
  * An update reads and writes one member and one summary; the endpoint's containers are read
  * again only when the summary cannot be updated alone (see {@link EndpointSummary#replace}).
  *
- * <p>The earliest expiry per endpoint comes from an in-memory index of (endpoint, expiry,
- * container), rebuilt from the members store when the task starts.
+ * <p>The earliest expiry per endpoint comes from an in-memory count of its containers per expiry
+ * instant, rebuilt from the members store when the task starts.
  */
 final class EndpointViewProcessor implements Processor<EndpointContainerKey, EndpointUpdate, EndpointKey, EndpointStats> {
 
     private static final ByteArraySerializer PREFIX = new ByteArraySerializer();
 
-    /** One container's expiry, ordered by endpoint, then expiry, then container id. */
-    private record Expiry(String company, String url, long expiresAtMs, String containerId) implements Comparable<Expiry> {
-
-        @Override
-        public int compareTo(Expiry other) {
-            int c = company.compareTo(other.company);
-            if (c == 0) {
-                c = url.compareTo(other.url);
-            }
-            if (c == 0) {
-                c = Long.compare(expiresAtMs, other.expiresAtMs);
-            }
-            return c != 0 ? c : containerId.compareTo(other.containerId);
-        }
-
-        static Expiry of(EndpointContainerKey key, EndpointMember member) {
-            return new Expiry(key.company(), key.url(), member.expiresAtMs(), key.containerId());
-        }
-    }
-
-    private final TreeSet<Expiry> expiries = new TreeSet<>();
+    /** Per endpoint, how many of its containers expire at each instant: the earliest is the first key. */
+    private final Map<EndpointKey, TreeMap<Long, Integer>> expiries = new HashMap<>();
     private ProcessorContext<EndpointKey, EndpointStats> context;
     private KeyValueStore<EndpointContainerKey, EndpointMember> members;
     private KeyValueStore<EndpointKey, EndpointSummary> summaries;
@@ -65,7 +48,7 @@ final class EndpointViewProcessor implements Processor<EndpointContainerKey, End
         try (KeyValueIterator<EndpointContainerKey, EndpointMember> it = members.all()) {
             while (it.hasNext()) {
                 KeyValue<EndpointContainerKey, EndpointMember> next = it.next();
-                expiries.add(Expiry.of(next.key, next.value));
+                addExpiry(next.key.endpoint(), next.value.expiresAtMs());
             }
         }
     }
@@ -86,15 +69,15 @@ final class EndpointViewProcessor implements Processor<EndpointContainerKey, End
                 return;
             }
             members.delete(key);
-            expiries.remove(Expiry.of(key, before));
+            removeExpiry(endpoint, before.expiresAtMs());
             next = summary == null ? null : summary.remove(before);
         } else {
             EndpointMember after = update.member();
             members.put(key, after);
             if (before != null) {
-                expiries.remove(Expiry.of(key, before));
+                removeExpiry(endpoint, before.expiresAtMs());
             }
-            expiries.add(Expiry.of(key, after));
+            addExpiry(endpoint, after.expiresAtMs());
             next = summary == null
                     ? before == null ? EndpointSummary.of(List.of(after), after.expiresAtMs()) : null
                     : summary.replace(before, after);
@@ -120,10 +103,23 @@ final class EndpointViewProcessor implements Processor<EndpointContainerKey, End
     }
 
     private long earliestExpiry(EndpointKey endpoint) {
-        Expiry first = expiries.ceiling(new Expiry(endpoint.company(), endpoint.url(), Long.MIN_VALUE, ""));
-        return first != null && first.company().equals(endpoint.company()) && first.url().equals(endpoint.url())
-                ? first.expiresAtMs()
-                : Long.MAX_VALUE;
+        TreeMap<Long, Integer> times = expiries.get(endpoint);
+        return times == null ? Long.MAX_VALUE : times.firstKey();
+    }
+
+    private void addExpiry(EndpointKey endpoint, long expiresAtMs) {
+        expiries.computeIfAbsent(endpoint, e -> new TreeMap<>()).merge(expiresAtMs, 1, Integer::sum);
+    }
+
+    private void removeExpiry(EndpointKey endpoint, long expiresAtMs) {
+        TreeMap<Long, Integer> times = expiries.get(endpoint);
+        if (times == null) {
+            return;
+        }
+        times.computeIfPresent(expiresAtMs, (time, count) -> count == 1 ? null : count - 1);
+        if (times.isEmpty()) {
+            expiries.remove(endpoint);
+        }
     }
 
     static final class Supplier implements ProcessorSupplier<EndpointContainerKey, EndpointUpdate, EndpointKey, EndpointStats> {
