@@ -135,4 +135,99 @@ public final class KeyJson {
         out[at++] = HEX[c & 0xF];
         return at;
     }
+
+    /**
+     * The values of a key written by {@link #encode} with exactly the fields {@code names}, in that
+     * order; null when {@code data} is not in that form (another JSON writer's spacing or escapes):
+     * the caller then reads it as plain JSON.
+     */
+    public static String[] decode(byte[] data, String... names) {
+        String[] values = new String[names.length];
+        int[] at = {0};
+        if (!expect(data, at, '{')) {
+            return null;
+        }
+        for (int i = 0; i < names.length; i++) {
+            if (i > 0 && !expect(data, at, ',')) {
+                return null;
+            }
+            String name = readString(data, at);
+            if (name == null || !name.equals(names[i]) || !expect(data, at, ':')) {
+                return null;
+            }
+            values[i] = readString(data, at);
+            if (values[i] == null) {
+                return null;
+            }
+        }
+        return expect(data, at, '}') && at[0] == data.length ? values : null;
+    }
+
+    private static boolean expect(byte[] data, int[] at, char c) {
+        if (at[0] < data.length && data[at[0]] == c) {
+            at[0]++;
+            return true;
+        }
+        return false;
+    }
+
+    /** A string literal at {@code at}, advancing past it; null if it is not one this encoding writes. */
+    private static String readString(byte[] data, int[] at) {
+        if (!expect(data, at, '"')) {
+            return null;
+        }
+        StringBuilder text = null;
+        int start = at[0];
+        int i = start;
+        while (i < data.length) {
+            byte b = data[i];
+            if (b == '"') {
+                String tail = new String(data, start, i - start, StandardCharsets.UTF_8);
+                at[0] = i + 1;
+                return text == null ? tail : text.append(tail).toString();
+            }
+            if (b != '\\') {
+                i++;
+                continue;
+            }
+            if (text == null) {
+                text = new StringBuilder();
+            }
+            text.append(new String(data, start, i - start, StandardCharsets.UTF_8));
+            if (i + 1 >= data.length) {
+                return null;
+            }
+            byte escape = data[i + 1];
+            switch (escape) {
+                case '"' -> text.append('"');
+                case '\\' -> text.append('\\');
+                case 'b' -> text.append('\b');
+                case 't' -> text.append('\t');
+                case 'n' -> text.append('\n');
+                case 'f' -> text.append('\f');
+                case 'r' -> text.append('\r');
+                case 'u' -> {
+                    if (i + 6 > data.length) {
+                        return null;
+                    }
+                    int code = 0;
+                    for (int k = i + 2; k < i + 6; k++) {
+                        int digit = Character.digit(data[k], 16);
+                        if (digit < 0) {
+                            return null;
+                        }
+                        code = code * 16 + digit;
+                    }
+                    text.append((char) code);
+                    i += 4;
+                }
+                default -> {
+                    return null;
+                }
+            }
+            i += 2;
+            start = i;
+        }
+        return null;
+    }
 }

@@ -8,17 +8,26 @@ import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serializer;
 
 /**
- * The serde of a key type: written with the frozen {@link KeyJson} encoding, read back as JSON
- * (any JSON reader understands the encoding). Null stays null.
+ * The serde of a key type: written with the frozen {@link KeyJson} encoding and read back by its
+ * own decoder, or as plain JSON when another writer made the bytes (any JSON reader understands
+ * the encoding). Null stays null.
  */
 public final class KeySerde<K> implements Serde<K>, Serializer<K>, Deserializer<K> {
 
     private final Class<K> type;
     private final Function<K, byte[]> encoder;
+    private final String[] fields;
+    private final Function<String[], K> fromFields;
 
-    public KeySerde(Class<K> type, Function<K, byte[]> encoder) {
+    /**
+     * @param fields     the key's field names in their encoded order
+     * @param fromFields makes the key of its field values, in that order
+     */
+    public KeySerde(Class<K> type, Function<K, byte[]> encoder, String[] fields, Function<String[], K> fromFields) {
         this.type = type;
         this.encoder = encoder;
+        this.fields = fields.clone();
+        this.fromFields = fromFields;
     }
 
     @Override
@@ -30,6 +39,10 @@ public final class KeySerde<K> implements Serde<K>, Serializer<K>, Deserializer<
     public K deserialize(String topic, byte[] data) {
         if (data == null) {
             return null;
+        }
+        String[] values = KeyJson.decode(data, fields);
+        if (values != null) {
+            return fromFields.apply(values);
         }
         try {
             return Json.mapper().readValue(data, type);

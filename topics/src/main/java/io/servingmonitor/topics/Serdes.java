@@ -7,15 +7,18 @@ public final class Serdes {
     }
 
     public static KeySerde<ContainerKey> containerKey() {
-        return new KeySerde<>(ContainerKey.class, ContainerKey::encode);
+        return new KeySerde<>(ContainerKey.class, ContainerKey::encode, new String[] {"company", "container_id"},
+                v -> new ContainerKey(v[0], v[1]));
     }
 
     public static KeySerde<EndpointKey> endpointKey() {
-        return new KeySerde<>(EndpointKey.class, EndpointKey::encode);
+        return new KeySerde<>(EndpointKey.class, EndpointKey::encode, new String[] {"company", "url"},
+                v -> new EndpointKey(v[0], v[1]));
     }
 
     public static KeySerde<EndpointContainerKey> endpointContainerKey() {
-        return new KeySerde<>(EndpointContainerKey.class, EndpointContainerKey::encode);
+        return new KeySerde<>(EndpointContainerKey.class, EndpointContainerKey::encode,
+                new String[] {"company", "url", "container_id"}, v -> new EndpointContainerKey(v[0], v[1], v[2]));
     }
 
     /** The compact binary serde of a container's metrics over one window (see {@link ContainerSampleSerde}). */

@@ -54,6 +54,14 @@ class KeyJsonTest {
     }
 
     @Test
+    void keysOfOtherJsonWritersAreReadToo() {
+        byte[] spaced = "{ \"company\" : \"a\\/b\", \"container_id\" : \"c\\u00e9\" }".getBytes(StandardCharsets.UTF_8);
+
+        assertThat(KeyJson.decode(spaced, "company", "container_id")).isNull();
+        assertThat(Serdes.containerKey().deserialize("t", spaced)).isEqualTo(new ContainerKey("a/b", "c\u00e9"));
+    }
+
+    @Test
     void anEndpointsPrefixStartsExactlyItsContainersKeysAndItsRangeHoldsExactlyThem() {
         Random random = new Random(11);
         for (int i = 0; i < 20_000; i++) {
