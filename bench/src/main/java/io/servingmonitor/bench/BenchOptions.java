@@ -17,10 +17,11 @@ import java.util.Set;
  * @param outDir           where {@code <yyyy-MM-dd>.json} is written
  * @param scale            full sizes times this factor (ignored with {@code --quick})
  * @param step             how long the sustained scenario holds each rate; empty means the sizes' default
+ * @param drainCap         the longest one processing drain may take; empty means the sizes' default
  * @param scenarios        the scenarios to run, in the suite's order
  */
 public record BenchOptions(boolean quick, Optional<String> bootstrapServers, int runs, Path outDir, double scale,
-                           Optional<Duration> step, Set<String> scenarios) {
+                           Optional<Duration> step, Optional<Duration> drainCap, Set<String> scenarios) {
 
     public static final List<String> SCENARIOS = List.of(ProcessingScenario.NAME, IngestScenario.NAME,
             ReadsScenario.NAME, SustainedScenario.NAME);
@@ -34,11 +35,14 @@ public record BenchOptions(boolean quick, Optional<String> bootstrapServers, int
             "  --out DIR                  where <yyyy-MM-dd>.json is written (default bench/results)",
             "  --scale F                  the full sizes times F, 0 < F <= 1 (default 1)",
             "  --step-seconds N           how long the sustained scenario holds each rate (default 60, quick 3)",
+            "  --drain-cap-seconds N      the longest one processing drain may take (default 600, quick 15);",
+            "                             a slower app is measured on the events it committed by then",
             "  --only LIST                some of " + String.join(",", SCENARIOS) + " (footprint comes with reads)");
 
     public Sizes sizes() {
         Sizes sizes = quick ? Sizes.quick() : Sizes.full().scaled(scale);
-        return step.map(sizes::withSustainedStep).orElse(sizes);
+        sizes = step.map(sizes::withSustainedStep).orElse(sizes);
+        return drainCap.map(sizes::withProcessingCap).orElse(sizes);
     }
 
     /** @throws IllegalArgumentException naming the bad flag or value */
@@ -49,6 +53,7 @@ public record BenchOptions(boolean quick, Optional<String> bootstrapServers, int
         Path out = Path.of("bench", "results");
         double scale = 1;
         Duration step = null;
+        Duration drainCap = null;
         Set<String> scenarios = new LinkedHashSet<>(SCENARIOS);
         for (int i = 0; i < args.size(); i++) {
             String flag = args.get(i);
@@ -70,12 +75,13 @@ public record BenchOptions(boolean quick, Optional<String> bootstrapServers, int
                 case "--out" -> out = Path.of(value);
                 case "--scale" -> scale = scale(value);
                 case "--step-seconds" -> step = Duration.ofSeconds(positive(flag, value));
+                case "--drain-cap-seconds" -> drainCap = Duration.ofSeconds(positive(flag, value));
                 case "--only" -> scenarios = only(value);
                 default -> throw new IllegalArgumentException("unknown option " + flag + "\n" + USAGE);
             }
         }
         return new BenchOptions(quick, Optional.ofNullable(bootstrap), runs, out, scale, Optional.ofNullable(step),
-                scenarios);
+                Optional.ofNullable(drainCap), scenarios);
     }
 
     private static int positive(String flag, String value) {

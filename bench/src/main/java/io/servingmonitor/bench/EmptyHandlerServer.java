@@ -4,7 +4,8 @@ import io.javalin.Javalin;
 
 /**
  * The HTTP ceiling: Javalin on 127.0.0.1 answering every {@code POST /<action>} and
- * {@code GET /<action>} with 200 and a tiny JSON body, doing nothing else.
+ * {@code GET /<action>} with 200 and a tiny JSON body, doing nothing else but read the request
+ * body (as any real handler does; an unread body also makes Jetty close the keep-alive connection).
  */
 public final class EmptyHandlerServer implements AutoCloseable {
 
@@ -18,11 +19,16 @@ public final class EmptyHandlerServer implements AutoCloseable {
         Javalin app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;
-            config.routes.post("/{action}", ctx -> ctx.contentType("application/json").result("{}"));
-            config.routes.get("/{action}", ctx -> ctx.contentType("application/json").result("{}"));
+            config.routes.post("/{action}", EmptyHandlerServer::answer);
+            config.routes.get("/{action}", EmptyHandlerServer::answer);
         });
         app.start("127.0.0.1", 0);
         return new EmptyHandlerServer(app);
+    }
+
+    private static void answer(io.javalin.http.Context ctx) {
+        ctx.bodyAsBytes();
+        ctx.contentType("application/json").result("{}");
     }
 
     public String baseUrl() {

@@ -47,8 +47,11 @@ public final class LoadGenerator {
         }
     }
 
-    /** What a run did: 200 answers, other answers or errors, the time it took and the latencies of the 200s. */
-    public record Result(long ok, long failed, Duration elapsed, Latencies latencies) {
+    /**
+     * What a run did: 200 answers, other answers or errors, the time it took, the latencies of the
+     * 200s, and the first failure in words (null when none).
+     */
+    public record Result(long ok, long failed, Duration elapsed, Latencies latencies, String firstFailure) {
         public double okPerSecond() {
             return ok / Math.max(1e-9, elapsed.toNanos() / 1e9);
         }
@@ -56,6 +59,8 @@ public final class LoadGenerator {
 
     private final Settings settings;
     private final List<HttpClient> clients = new ArrayList<>();
+    private final java.util.concurrent.atomic.AtomicReference<String> firstFailure =
+            new java.util.concurrent.atomic.AtomicReference<>();
 
     public LoadGenerator(Settings settings) {
         this.settings = settings;
@@ -79,7 +84,8 @@ public final class LoadGenerator {
             sendNext(client, requests, next, deadline, ok, failed, latencies, lanesDone);
         }
         lanesDone.await(settings.maxTime().plus(REQUEST_TIMEOUT).toMillis(), TimeUnit.MILLISECONDS);
-        return new Result(ok.get(), failed.get(), Duration.ofNanos(System.nanoTime() - start), latencies);
+        return new Result(ok.get(), failed.get(), Duration.ofNanos(System.nanoTime() - start), latencies,
+                firstFailure.get());
     }
 
     private void sendNext(HttpClient client, LongFunction<Request> requests, AtomicLong next, long deadline,
@@ -96,6 +102,7 @@ public final class LoadGenerator {
                 latencies.add(System.nanoTime() - sent);
             } else {
                 failed.incrementAndGet();
+                firstFailure.compareAndSet(null, error == null ? "HTTP " + status : error.toString());
             }
             sendNext(client, requests, next, deadline, ok, failed, latencies, lanesDone);
         });
@@ -126,6 +133,7 @@ public final class LoadGenerator {
                         latencies.add(System.nanoTime() - at);
                     } else {
                         failed.incrementAndGet();
+                        firstFailure.compareAndSet(null, error == null ? "HTTP " + status : error.toString());
                     }
                     inFlight.release();
                 });
@@ -134,7 +142,8 @@ public final class LoadGenerator {
             Thread.sleep(1);
         }
         inFlight.tryAcquire(settings.concurrency(), REQUEST_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        return new Result(ok.get(), failed.get(), Duration.ofNanos(System.nanoTime() - start), latencies);
+        return new Result(ok.get(), failed.get(), Duration.ofNanos(System.nanoTime() - start), latencies,
+                firstFailure.get());
     }
 
     private CompletableFuture<Integer> send(HttpClient client, Request request) {

@@ -124,7 +124,8 @@ public final class ReadsScenario {
                     for (int clients : CLIENTS) {
                         LoadGenerator.Result result = point(service.baseUrl(), clients, read.request());
                         if (result.failed() > 0) {
-                            context.log("reads: %s at %d clients: %d non-200 answers", read.name(), clients, result.failed());
+                            context.log("reads: %s at %d clients: %d non-200 answers, first: %s", read.name(), clients,
+                                    result.failed(), result.firstFailure());
                         }
                         samples.computeIfAbsent(read.name() + "|p50|" + clients, k -> new ArrayList<>())
                                 .add(result.latencies().percentileMs(50));
@@ -209,9 +210,13 @@ public final class ReadsScenario {
         return reads;
     }
 
+    /** One figure's requests, after a tenth as many unmeasured ones (JIT, connections, caches). */
     private LoadGenerator.Result point(String baseUrl, int clients, LongFunction<LoadGenerator.Request> request)
             throws InterruptedException {
+        int requests = context.sizes().readRequests();
+        new LoadGenerator(new LoadGenerator.Settings(baseUrl, BenchCredentials.basicAuthorization(), clients,
+                1, Math.max(clients, requests / 10), POINT_CAP)).run(request);
         return new LoadGenerator(new LoadGenerator.Settings(baseUrl, BenchCredentials.basicAuthorization(), clients,
-                1, context.sizes().readRequests(), POINT_CAP)).run(request);
+                1, requests, POINT_CAP)).run(request);
     }
 }

@@ -43,6 +43,9 @@ public record Sizes(
         Duration sustainedStep,
         int sustainedBisections) {
 
+    /** Fewer requests would make a p99 the maximum of a handful. */
+    private static final int MIN_SCALED_READ_REQUESTS = 200;
+
     public Sizes {
         processingFleets = List.copyOf(processingFleets);
         readFleets = List.copyOf(readFleets);
@@ -63,7 +66,7 @@ public record Sizes(
         return new Sizes(3_000,
                 List.of(new FleetShape(300, 30), FleetShape.perUrl(300, 1), FleetShape.perUrl(300, 100),
                         FleetShape.perUrl(1_000, 1_000)),
-                Duration.ofSeconds(30),
+                Duration.ofSeconds(15),
                 new FleetShape(100, 10), 2_000, 8, 2, Duration.ofSeconds(15),
                 List.of(new FleetShape(50, 5), new FleetShape(200, 20)),
                 1, 30, Duration.ofSeconds(60),
@@ -79,7 +82,7 @@ public record Sizes(
                 processingFleets.stream().map(f -> scale(f, factor)).toList(), processingCap,
                 scale(ingestFleet, factor), scale(ingestReports, factor), ingestConcurrency, ingestClients, ingestCap,
                 readFleets.stream().map(f -> scale(f, factor)).toList(),
-                historyUrls, Math.max(30, (int) scale(readRequests, factor)), loadCap,
+                historyUrls, Math.max(MIN_SCALED_READ_REQUESTS, (int) scale(readRequests, factor)), loadCap,
                 sustainedStartRate, sustainedMaxRate, sustainedStep, sustainedBisections);
     }
 
@@ -87,6 +90,13 @@ public record Sizes(
         return new Sizes(processingEvents, processingFleets, processingCap, ingestFleet, ingestReports,
                 ingestConcurrency, ingestClients, ingestCap, readFleets, historyUrls, readRequests, loadCap,
                 sustainedStartRate, sustainedMaxRate, step, sustainedBisections);
+    }
+
+    /** These sizes with another cap on one processing drain. */
+    public Sizes withProcessingCap(Duration cap) {
+        return new Sizes(processingEvents, processingFleets, cap, ingestFleet, ingestReports,
+                ingestConcurrency, ingestClients, ingestCap, readFleets, historyUrls, readRequests, loadCap,
+                sustainedStartRate, sustainedMaxRate, sustainedStep, sustainedBisections);
     }
 
     /** The sizes in words, one line per scenario, for the report. */
