@@ -14,6 +14,7 @@ public final class IngestScenario {
 
     public static final String NAME = "ingest";
     private static final double TARGET_REPORTS_PER_SEC = 15_000;
+    private static final Duration QUIET_CAP = Duration.ofSeconds(120);
 
     private final BenchContext context;
 
@@ -49,13 +50,16 @@ public final class IngestScenario {
             generator(emptyServer.baseUrl(), fleet.containers(), sizes.ingestCap())
                     .run(i -> new LoadGenerator.Request(RequestBodies.REGISTER, registerBodies.get((int) i)));
             for (int run = 0; run < context.runs(); run++) {
+                awaitQuiet(app);
                 LoadGenerator.Result ceiling = generator(emptyServer.baseUrl(), sizes.ingestReports(), sizes.ingestCap())
                         .run(i -> statusReport(reportBodies, i));
                 empty.add(ceiling.okPerSecond());
+                awaitQuiet(app);
                 LoadGenerator.Result result = generator(app.baseUrl(), sizes.ingestReports(), sizes.ingestCap())
                         .run(i -> statusReport(reportBodies, i));
                 service.add(result.okPerSecond());
                 failed += result.failed();
+                awaitQuiet(app);
                 EventWriter.Written written = EventWriter.write(context.bootstrapServers(), sizes.ingestReports(),
                         i -> reports.report((int) (i % fleet.containers()), 2, System.currentTimeMillis()));
                 producer.add(written.perSecond());
@@ -73,12 +77,25 @@ public final class IngestScenario {
                 Figure.of(NAME, "service acked status reports, " + what, "reports/s", Summary.of(service))
                         .withCeiling("same generator against an empty Javalin handler", emptySummary.median())
                         .withTarget(">= 15000 and >= 0.6x ceiling", TARGET_REPORTS_PER_SEC)
-                        .withNote("generator, service, topology and broker share the machine; "
+                        .withNote("generator, service, topology and broker share the machine (each measurement starts once "
+                                + "the topology has drained what came before); "
                                 + failed + " non-200 answers over all runs; bounded by " + sizes.ingestCap().toSeconds()
                                 + " s per run"),
                 Figure.of(NAME, "ceiling: empty Javalin handler, same generator", "answers/s", emptySummary),
                 Figure.of(NAME, "ceiling: plain producer (acks=all, idempotent), same events", "records/s",
                         producerSummary));
+    }
+
+    /**
+     * Waits (bounded) until the service's topology has processed what was written so far: the
+     * measurements share this JVM and these cores with it, and its backlog would slow whichever
+     * came next, a ceiling included.
+     */
+    private void awaitQuiet(InProcessService app) throws InterruptedException {
+        Duration took = context.offsets().awaitDrained(app.applicationId(), context.offsets().eventsEnd(), QUIET_CAP);
+        if (took.compareTo(QUIET_CAP) >= 0) {
+            context.log("ingest: the service's backlog did not drain within %d s; measuring anyway", QUIET_CAP.toSeconds());
+        }
     }
 
     private LoadGenerator generator(String baseUrl, long maxRequests, Duration maxTime) {
