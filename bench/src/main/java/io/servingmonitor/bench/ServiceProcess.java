@@ -30,6 +30,8 @@ public final class ServiceProcess implements AutoCloseable {
     private final int port;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private Process process;
+    private boolean hookAdded;
+    private final Thread killOnExit = new Thread(this::destroyNow, "bench-service-stop");
 
     private ServiceProcess(List<String> command, Path logFile, int port) {
         this.command = command;
@@ -52,6 +54,11 @@ public final class ServiceProcess implements AutoCloseable {
         long start = System.nanoTime();
         process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile())).start();
+        if (!hookAdded) {
+            // A bench stopped midway must not leave its service running.
+            Runtime.getRuntime().addShutdownHook(killOnExit);
+            hookAdded = true;
+        }
         long deadline = start + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
@@ -123,8 +130,17 @@ public final class ServiceProcess implements AutoCloseable {
         }
     }
 
+    private void destroyNow() {
+        if (process != null) {
+            process.destroyForcibly();
+        }
+    }
+
     @Override
     public void close() throws InterruptedException {
         stop();
+        if (hookAdded) {
+            Runtime.getRuntime().removeShutdownHook(killOnExit);
+        }
     }
 }

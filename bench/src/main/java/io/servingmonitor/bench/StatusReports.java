@@ -50,6 +50,18 @@ public final class StatusReports {
                 ip(container), null, model(container, fleet.url(container)), load(container, sequence));
     }
 
+    /** A registration of an extra container {@code containerId} on the url of fleet container {@code container}. */
+    public ContainerEvent registerAs(String containerId, int container, long timestampMs) {
+        return new ContainerEvent(ContainerEventType.REGISTER, COMPANY, containerId, timestampMs, ip(container),
+                REGISTER_TIMEOUT_SEC, model(container, fleet.url(container)), null);
+    }
+
+    /** A status report of an extra container {@code containerId} on the url of fleet container {@code container}. */
+    public ContainerEvent reportAs(String containerId, int container, long sequence, long timestampMs) {
+        return new ContainerEvent(ContainerEventType.STATUS_REPORT, COMPANY, containerId, timestampMs, ip(container),
+                null, model(container, fleet.url(container)), load(container, sequence));
+    }
+
     private static String ip(int container) {
         return "10." + (container >> 16 & 0xff) + "." + (container >> 8 & 0xff) + "." + (container & 0xff);
     }
