@@ -1,6 +1,7 @@
 package io.servingmonitor.bench;
 
 import java.util.Arrays;
+import java.util.Map;
 
 /**
  * {@code serving-monitor bench [--quick] [--bootstrap-servers H:P] [--runs N] [--out DIR]}: runs
@@ -12,7 +13,7 @@ public final class BenchMain {
     }
 
     /** Loggers quietened for the bench: warnings that the bench's own set-up causes, repeated by the thousand. */
-    private static final java.util.Map<String, String> QUIET_LOGGERS = java.util.Map.of(
+    private static final Map<String, String> QUIET_LOGGERS = Map.of(
             "org.apache.kafka.streams.processor.internals.StateDirectory", "error",
             "org.apache.kafka.clients.producer.internals.Sender", "error");
 

@@ -1,6 +1,7 @@
 package io.servingmonitor.bench;
 
 import io.javalin.Javalin;
+import io.javalin.http.Context;
 
 /**
  * The HTTP ceiling: Javalin on 127.0.0.1 answering every {@code POST /<action>} and
@@ -26,7 +27,7 @@ public final class EmptyHandlerServer implements AutoCloseable {
         return new EmptyHandlerServer(app);
     }
 
-    private static void answer(io.javalin.http.Context ctx) {
+    private static void answer(Context ctx) {
         ctx.bodyAsBytes();
         ctx.contentType("application/json").result("{}");
     }

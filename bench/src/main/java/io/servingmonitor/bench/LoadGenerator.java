@@ -12,6 +12,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongFunction;
 
 /**
@@ -59,8 +60,8 @@ public final class LoadGenerator {
 
     private final Settings settings;
     private final List<HttpClient> clients = new ArrayList<>();
-    private final java.util.concurrent.atomic.AtomicReference<String> firstFailure =
-            new java.util.concurrent.atomic.AtomicReference<>();
+    private final AtomicReference<String> firstFailure =
+            new AtomicReference<>();
 
     public LoadGenerator(Settings settings) {
         this.settings = settings;

@@ -1,6 +1,12 @@
 package io.servingmonitor.bench;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.servingmonitor.topics.ContainerEvent;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,6 +33,7 @@ public final class ReadsScenario {
     private static final Duration HEALTHY_TIMEOUT = Duration.ofMinutes(3);
     private static final double LOADING_SHARE = 0.01;
     private static final Map<String, Duration> RANGES = ranges();
+    private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private final BenchContext context;
 
@@ -223,16 +230,16 @@ public final class ReadsScenario {
         long interval = Duration.ofDays(90).toSeconds() / 100;
         String body = "{\"endpoint_url\":\"" + FleetShape.urlOf(0) + "\",\"from_date\":" + (to - Duration.ofDays(90).toSeconds())
                 + ",\"to_date\":" + to + ",\"interval\":" + interval + ",\"metric_type\":\"cpu_util\"}";
-        java.net.http.HttpResponse<String> response = java.net.http.HttpClient.newHttpClient().send(
-                java.net.http.HttpRequest.newBuilder(java.net.URI.create(baseUrl + "/serving.get_endpoint_metrics_history"))
+        HttpResponse<String> response = HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(URI.create(baseUrl + "/serving.get_endpoint_metrics_history"))
                         .header("Authorization", BenchCredentials.basicAuthorization())
                         .header("Content-Type", "application/json")
-                        .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build(),
-                java.net.http.HttpResponse.BodyHandlers.ofString());
-        com.fasterxml.jackson.databind.JsonNode values = new com.fasterxml.jackson.databind.ObjectMapper()
+                        .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        JsonNode values = MAPPER
                 .readTree(response.body()).path("data").path("total").path("values");
         int nonZero = 0;
-        for (com.fasterxml.jackson.databind.JsonNode value : values) {
+        for (JsonNode value : values) {
             nonZero += value.asDouble() > 0 ? 1 : 0;
         }
         return nonZero + " of " + values.size() + " buckets have data (HTTP " + response.statusCode() + ")";
