@@ -18,13 +18,20 @@ import java.util.Set;
  * @param scale            full sizes times this factor (ignored with {@code --quick})
  * @param step             how long the sustained scenario holds each rate; empty means the sizes' default
  * @param drainCap         the longest one processing drain may take; empty means the sizes' default
+ * @param readContainers   the read fleets' sizes (10 containers per url); empty means the sizes' default
  * @param scenarios        the scenarios to run, in the suite's order
  */
 public record BenchOptions(boolean quick, Optional<String> bootstrapServers, int runs, Path outDir, double scale,
-                           Optional<Duration> step, Optional<Duration> drainCap, Set<String> scenarios) {
+                           Optional<Duration> step, Optional<Duration> drainCap, List<Integer> readContainers, Set<String> scenarios) {
+
+    public BenchOptions {
+        readContainers = List.copyOf(readContainers);
+    }
 
     public static final List<String> SCENARIOS = List.of(ProcessingScenario.NAME, IngestScenario.NAME,
             ReadsScenario.NAME, SustainedScenario.NAME);
+
+    private static final int READ_CONTAINERS_PER_URL = 10;
 
     public static final String USAGE = String.join("\n",
             "usage: serving-monitor bench [options]",
@@ -37,12 +44,15 @@ public record BenchOptions(boolean quick, Optional<String> bootstrapServers, int
             "  --step-seconds N           how long the sustained scenario holds each rate (default 60, quick 3)",
             "  --drain-cap-seconds N      the longest one processing drain may take (default 600, quick 15);",
             "                             a slower app is measured on the events it committed by then",
+            "  --read-containers LIST     the read fleets, e.g. 1000,10000,100000 (10 containers per url)",
             "  --only LIST                some of " + String.join(",", SCENARIOS) + " (footprint comes with reads)");
 
     public Sizes sizes() {
         Sizes sizes = quick ? Sizes.quick() : Sizes.full().scaled(scale);
         sizes = step.map(sizes::withSustainedStep).orElse(sizes);
-        return drainCap.map(sizes::withProcessingCap).orElse(sizes);
+        sizes = drainCap.map(sizes::withProcessingCap).orElse(sizes);
+        return readContainers.isEmpty() ? sizes : sizes.withReadFleets(readContainers.stream()
+                .map(containers -> FleetShape.perUrl(containers, Math.min(containers, READ_CONTAINERS_PER_URL))).toList());
     }
 
     /** @throws IllegalArgumentException naming the bad flag or value */
@@ -54,6 +64,7 @@ public record BenchOptions(boolean quick, Optional<String> bootstrapServers, int
         double scale = 1;
         Duration step = null;
         Duration drainCap = null;
+        List<Integer> readContainers = List.of();
         Set<String> scenarios = new LinkedHashSet<>(SCENARIOS);
         for (int i = 0; i < args.size(); i++) {
             String flag = args.get(i);
@@ -77,11 +88,13 @@ public record BenchOptions(boolean quick, Optional<String> bootstrapServers, int
                 case "--step-seconds" -> step = Duration.ofSeconds(positive(flag, value));
                 case "--drain-cap-seconds" -> drainCap = Duration.ofSeconds(positive(flag, value));
                 case "--only" -> scenarios = only(value);
+                case "--read-containers" -> readContainers = Arrays.stream(value.split(","))
+                        .map(n -> positive(flag, n.trim())).toList();
                 default -> throw new IllegalArgumentException("unknown option " + flag + "\n" + USAGE);
             }
         }
         return new BenchOptions(quick, Optional.ofNullable(bootstrap), runs, out, scale, Optional.ofNullable(step),
-                Optional.ofNullable(drainCap), scenarios);
+                Optional.ofNullable(drainCap), readContainers, scenarios);
     }
 
     private static int positive(String flag, String value) {

@@ -92,6 +92,13 @@ public record Sizes(
                 sustainedStartRate, sustainedMaxRate, step, sustainedBisections);
     }
 
+    /** These sizes with other read fleets (10 containers per url, as the full ones). */
+    public Sizes withReadFleets(List<FleetShape> fleets) {
+        return new Sizes(processingEvents, processingFleets, processingCap, ingestFleet, ingestReports,
+                ingestConcurrency, ingestClients, ingestCap, fleets, historyUrls, readRequests, loadCap,
+                sustainedStartRate, sustainedMaxRate, sustainedStep, sustainedBisections);
+    }
+
     /** These sizes with another cap on one processing drain. */
     public Sizes withProcessingCap(Duration cap) {
         return new Sizes(processingEvents, processingFleets, cap, ingestFleet, ingestReports,

@@ -37,6 +37,13 @@ class BenchOptionsTest {
     }
 
     @Test
+    void readContainersChooseTheReadFleetsAtTenPerUrl() {
+        Sizes sizes = BenchOptions.parse(List.of("--read-containers", "1000,100000")).sizes();
+
+        assertThat(sizes.readFleets()).containsExactly(new FleetShape(1_000, 100), new FleetShape(100_000, 10_000));
+    }
+
+    @Test
     void badValuesAreNamed() {
         assertThatThrownBy(() -> BenchOptions.parse(List.of("--runs", "0"))).hasMessageContaining("--runs");
         assertThatThrownBy(() -> BenchOptions.parse(List.of("--scale", "2"))).hasMessageContaining("--scale");
