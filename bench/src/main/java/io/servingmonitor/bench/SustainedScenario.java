@@ -2,6 +2,7 @@ package io.servingmonitor.bench;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -13,7 +14,8 @@ import java.util.concurrent.Future;
  * for the step time by a paced {@link LoadGenerator} over a fleet of {@code rate x 30} containers
  * (each reporting every 30 s, as the SDK does; new ones register on their first report), while
  * a {@link FreshnessProbe} measures. Rates double from the start rate until one fails, then are
- * bisected. Every step gets a fresh service (new application id and state, starting at the end
+ * bisected. The figure is the highest rate that passed its search step and {@code runs - 1}
+ * repeats (lower passing rates are tried when a repeat fails). Every step gets a fresh service (new application id and state, starting at the end
  * of {@code container-events}), so that neither the backlog nor the fleet of an overloaded step
  * weighs on the next.
  */
@@ -76,13 +78,25 @@ public final class SustainedScenario {
                     failing = middle;
                 }
             }
+            // A rate counts only if it passes every hold: the search's single pass may be luck on a
+            // shared machine. Confirm the best passing rate; if a repeat fails, try the next lower one.
+            List<Step> passing = steps.stream().filter(Step::passed)
+                    .sorted(Comparator.comparingInt(Step::rate).reversed()).toList();
+            best = null;
             List<Double> p99 = new ArrayList<>();
-            if (best != null) {
-                p99.add(best.p99Ms());
-                for (int run = 1; run < context.runs(); run++) {
-                    Step again = hold(best.rate(), prober);
+            for (Step candidate : passing) {
+                List<Double> holds = new ArrayList<>(List.of(candidate.p99Ms()));
+                boolean confirmed = true;
+                for (int run = 1; run < context.runs() && confirmed; run++) {
+                    Step again = hold(candidate.rate(), prober);
                     steps.add(again);
-                    p99.add(again.p99Ms());
+                    holds.add(again.p99Ms());
+                    confirmed = again.passed();
+                }
+                if (confirmed) {
+                    best = candidate;
+                    p99 = holds;
+                    break;
                 }
             }
             int found = best == null ? 0 : best.rate();
@@ -95,11 +109,12 @@ public final class SustainedScenario {
                             + sizes.sustainedStep().toSeconds() + " s", "reports/s", Summary.single(found))
                     .withTarget(">= 8000", TARGET_RATE)
                     .withNote("one 2-core box monitors " + (long) found * REPORT_EVERY_SEC
-                            + " containers reporting every 30 s; one search (steps: " + trail + ")"));
+                            + " containers reporting every 30 s; passed all " + context.runs()
+                            + " holds; steps in order: " + trail));
             if (!p99.isEmpty()) {
                 figures.add(Figure.of(NAME, "freshness p99 at " + found + " reports/s", "ms", Summary.of(p99))
                         .withTarget("<= 1000", P99_LIMIT_MS)
-                        .withNote("the passing search step plus " + (p99.size() - 1) + " repeats at the same rate"));
+                        .withNote("the passing search step and " + (p99.size() - 1) + " repeats at the same rate"));
             }
             return figures;
         } finally {
