@@ -45,6 +45,21 @@ public final class FreshnessProbe {
         return freshness;
     }
 
+    /**
+     * Probes, unmeasured, until one report is seen (at most {@code timeout}): a fresh service is
+     * healthy before its topology has settled (internal topics created, a second rebalance), and
+     * that start-up is not what a sustained rate is about. False if none was seen in time.
+     */
+    public boolean awaitPipeline(Duration timeout) throws IOException, InterruptedException {
+        long end = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < end) {
+            if (probeOnce() < GIVE_UP.toNanos()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** One probe; its freshness in nanoseconds. */
     long probeOnce() throws IOException, InterruptedException {
         int container = (int) (sequence % PROBES);

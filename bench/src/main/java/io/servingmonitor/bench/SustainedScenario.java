@@ -17,7 +17,7 @@ import java.util.concurrent.Future;
  * bisected. The figure is the highest rate that passed its search step and {@code runs - 1}
  * repeats (lower passing rates are tried when a repeat fails). Every step gets a fresh service (new application id and state, starting at the end
  * of {@code container-events}), so that neither the backlog nor the fleet of an overloaded step
- * weighs on the next.
+ * weighs on the next; a step starts once the fresh service has shown a first probe.
  */
 public final class SustainedScenario {
 
@@ -30,6 +30,7 @@ public final class SustainedScenario {
     private static final int IN_FLIGHT = 64;
     private static final int CLIENTS = 4;
     private static final double TARGET_RATE = 8_000;
+    private static final Duration PIPELINE_TIMEOUT = Duration.ofSeconds(60);
 
     private final BenchContext context;
 
@@ -132,7 +133,11 @@ public final class SustainedScenario {
         FleetShape fleet = FleetShape.perUrl(Math.max(CONTAINERS_PER_URL, rate * REPORT_EVERY_SEC), CONTAINERS_PER_URL);
         StatusReports reports = new StatusReports(fleet);
         Duration stepTime = context.sizes().sustainedStep();
-        Future<Latencies> freshness = prober.submit(() -> new FreshnessProbe(app.baseUrl(), fleet).probeFor(stepTime));
+        FreshnessProbe probe = new FreshnessProbe(app.baseUrl(), fleet);
+        if (!probe.awaitPipeline(PIPELINE_TIMEOUT)) {
+            context.log("sustained %d/s: the fresh service showed no report within %d s", rate, PIPELINE_TIMEOUT.toSeconds());
+        }
+        Future<Latencies> freshness = prober.submit(() -> probe.probeFor(stepTime));
         LoadGenerator generator = new LoadGenerator(new LoadGenerator.Settings(app.baseUrl(),
                 BenchCredentials.basicAuthorization(), IN_FLIGHT, CLIENTS, (long) rate * stepTime.toSeconds() + rate,
                 stepTime));
