@@ -74,7 +74,11 @@ public final class BenchSuite {
         }
         figures = withSustainedCeiling(figures);
         BenchReport report = new BenchReport(LocalDate.now(ZoneOffset.UTC).toString(), startedAt.toString(), command,
-                machine, MachineInfo.currentLoadAverage(), options.runs(), options.sizes().describe(), figures, errors,
+                machine, MachineInfo.currentLoadAverage(), options.runs(),
+                options.sizes().describe().stream()
+                        .filter(line -> options.scenarios().stream().anyMatch(name -> line.startsWith(name + ":")))
+                        .toList(),
+                figures, errors,
                 (System.nanoTime() - start) / 1e9);
         Path file = report.write(options.outDir());
         out.println();
