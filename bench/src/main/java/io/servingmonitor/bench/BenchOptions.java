@@ -42,7 +42,7 @@ public record BenchOptions(boolean quick, Optional<String> bootstrapServers, int
             "  --out DIR                  where <yyyy-MM-dd>.json is written (default bench/results)",
             "  --scale F                  the full sizes times F, 0 < F <= 1 (default 1)",
             "  --step-seconds N           how long the sustained scenario holds each rate (default 60, quick 3)",
-            "  --drain-cap-seconds N      the longest one processing drain may take (default 600, quick 15);",
+            "  --drain-cap-seconds N      the longest one processing drain may take (default 600, quick 10);",
             "                             a slower app is measured on the events it committed by then",
             "  --read-containers LIST     the read fleets, e.g. 1000,10000,100000 (10 containers per url)",
             "  --only LIST                some of " + String.join(",", SCENARIOS) + " (footprint comes with reads)");

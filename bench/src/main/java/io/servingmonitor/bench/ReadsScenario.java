@@ -133,10 +133,12 @@ public final class ReadsScenario {
             List<Double> rss = new ArrayList<>();
             List<Double> heap = new ArrayList<>();
             List<Read> reads = reads(fleet, historyUrls);
+            Map<String, Long> failures = new LinkedHashMap<>();
             for (int run = 0; run < context.runs(); run++) {
                 for (Read read : reads) {
                     for (int clients : CLIENTS) {
                         LoadGenerator.Result result = point(service.baseUrl(), clients, read.request());
+                        failures.merge(read.name() + "|" + clients, result.failed(), Long::sum);
                         if (result.failed() > 0) {
                             context.log("reads: %s at %d clients: %d non-200 answers, first: %s", read.name(), clients,
                                     result.failed(), result.firstFailure());
@@ -163,7 +165,9 @@ public final class ReadsScenario {
                         Figure figure = Figure.of(NAME, read.name() + " " + stat + ", " + clients + " clients, "
                                         + fleet.describe(), "ms", Summary.of(values))
                                 .withCeiling("empty handler " + stat, Summary.of(ceilings.get(stat + "-" + clients)).median())
-                                .withNote(note);
+                                .withNote(failures.get(read.name() + "|" + clients) == 0 ? note
+                                        : failures.get(read.name() + "|" + clients) + " requests failed or timed out (30 s)"
+                                                + " and are not in the percentiles; " + note);
                         if (stat.equals("p99") && read.targetMs() != null) {
                             figure = figure.withTarget(read.target(), read.targetMs());
                         }

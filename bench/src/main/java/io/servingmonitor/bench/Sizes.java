@@ -63,14 +63,14 @@ public record Sizes(
     }
 
     public static Sizes quick() {
-        return new Sizes(3_000,
+        return new Sizes(1_000,
                 List.of(new FleetShape(300, 30), FleetShape.perUrl(300, 1), FleetShape.perUrl(300, 100),
                         FleetShape.perUrl(1_000, 1_000)),
-                Duration.ofSeconds(15),
-                new FleetShape(100, 10), 2_000, 8, 2, Duration.ofSeconds(15),
+                Duration.ofSeconds(10),
+                new FleetShape(100, 10), 500, 8, 2, Duration.ofSeconds(15),
                 List.of(new FleetShape(50, 5), new FleetShape(200, 20)),
                 1, 30, Duration.ofSeconds(60),
-                50, 400, Duration.ofSeconds(3), 0);
+                50, 200, Duration.ofSeconds(3), 0);
     }
 
     /** The full sizes with every count multiplied by {@code factor} (0 < factor <= 1); times and rates kept. */
