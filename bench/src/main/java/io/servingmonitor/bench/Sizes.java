@@ -68,7 +68,7 @@ public record Sizes(
                         FleetShape.perUrl(1_000, 1_000)),
                 Duration.ofSeconds(10),
                 new FleetShape(100, 10), 500, 8, 2, Duration.ofSeconds(15),
-                List.of(new FleetShape(50, 5), new FleetShape(200, 20)),
+                List.of(new FleetShape(200, 20)),
                 1, 30, Duration.ofSeconds(60),
                 50, 200, Duration.ofSeconds(3), 0);
     }
