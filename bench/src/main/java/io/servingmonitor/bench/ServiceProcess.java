@@ -1,0 +1,146 @@
+package io.servingmonitor.bench;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The full service as a child JVM ({@code serving-monitor standalone} on the bench's class path
+ * and Kafka), so that its memory is its own: RSS from {@code /proc/<pid>/status}, heap from its
+ * {@code /metrics}. It can be stopped (SIGTERM, a clean shutdown) and started again on the same
+ * data directory and port, to time a restart to healthy.
+ */
+public final class ServiceProcess implements AutoCloseable {
+
+    private static final String MAIN_CLASS = "io.servingmonitor.launcher.ServingMonitor";
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(60);
+
+    private final List<String> command;
+    private final Path logFile;
+    private final int port;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private Process process;
+    private boolean hookAdded;
+    private final Thread killOnExit = new Thread(this::destroyNow, "bench-service-stop");
+
+    private ServiceProcess(List<String> command, Path logFile, int port) {
+        this.command = command;
+        this.logFile = logFile;
+        this.port = port;
+    }
+
+    /** Prepares (does not start) a service under {@code applicationId} with its data in {@code dataDir}. */
+    public static ServiceProcess prepare(BenchContext context, String applicationId, Path dataDir) {
+        int port = freePort();
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), MAIN_CLASS, "standalone"));
+        command.addAll(InProcessService.serviceArguments(context, applicationId, dataDir, port));
+        return new ServiceProcess(command, dataDir.resolve("service.log"), port);
+    }
+
+    /** Starts the process and returns how long it took until {@code /health} answered 200. */
+    public Duration startAndAwaitHealthy(Duration timeout) throws IOException, InterruptedException {
+        long start = System.nanoTime();
+        process = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile())).start();
+        if (!hookAdded) {
+            // A bench stopped midway must not leave its service running.
+            Runtime.getRuntime().addShutdownHook(killOnExit);
+            hookAdded = true;
+        }
+        long deadline = start + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("the service exited with " + process.exitValue() + "; see " + logFile);
+            }
+            if (healthy()) {
+                return Duration.ofNanos(System.nanoTime() - start);
+            }
+            Thread.sleep(50);
+        }
+        throw new IllegalStateException("the service was not healthy within " + timeout + "; see " + logFile);
+    }
+
+    /** SIGTERM, then waits for the clean shutdown (a kill after {@link #STOP_TIMEOUT}). */
+    public void stop() throws InterruptedException {
+        if (process == null || !process.isAlive()) {
+            return;
+        }
+        process.destroy();
+        if (!process.waitFor(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor();
+        }
+    }
+
+    public String baseUrl() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    /** The resident set size of the process, in MiB ({@code VmRSS}). */
+    public double rssMiB() throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
+            if (line.startsWith("VmRSS:")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0;
+            }
+        }
+        throw new IllegalStateException("no VmRSS for process " + process.pid());
+    }
+
+    /** The heap in use, in MiB: the sum of {@code jvm_memory_used_bytes{area="heap"}} on {@code /metrics}. */
+    public double heapUsedMiB() throws IOException, InterruptedException {
+        String metrics = http.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        double bytes = 0;
+        for (String line : metrics.split("\n")) {
+            if (line.startsWith("jvm_memory_used_bytes{") && line.contains("area=\"heap\"")) {
+                bytes += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return bytes / (1024 * 1024);
+    }
+
+    private boolean healthy() {
+        try {
+            return http.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/health")).timeout(Duration.ofSeconds(2))
+                    .build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException("no free port", e);
+        }
+    }
+
+    private void destroyNow() {
+        if (process != null) {
+            process.destroyForcibly();
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        stop();
+        if (hookAdded) {
+            Runtime.getRuntime().removeShutdownHook(killOnExit);
+        }
+    }
+}
