@@ -17,7 +17,8 @@ import java.util.concurrent.Future;
  * bisected. The figure is the highest rate that passed its search step and {@code runs - 1}
  * repeats (lower passing rates are tried when a repeat fails). Every step gets a fresh service (new application id and state, starting at the end
  * of {@code container-events}), so that neither the backlog nor the fleet of an overloaded step
- * weighs on the next; a step starts once the fresh service has shown a first probe.
+ * weighs on the next; a step starts once the fresh service has shown a first probe, and the
+ * search once an unmeasured warm-up hold at the start rate has run.
  */
 public final class SustainedScenario {
 
@@ -51,6 +52,10 @@ public final class SustainedScenario {
         List<Step> steps = new ArrayList<>();
         ExecutorService prober = Executors.newSingleThreadExecutor();
         try {
+            // Unmeasured: a JVM that has just started (generator, service and maybe the broker in it)
+            // runs interpreted code for a while, which would fail the first step for the wrong reason.
+            context.log("sustained: warm-up hold at %d/s (not counted)", sizes.sustainedStartRate());
+            hold(sizes.sustainedStartRate(), prober);
             Step best = null;
             Integer failing = null;
             int rate = sizes.sustainedStartRate();
