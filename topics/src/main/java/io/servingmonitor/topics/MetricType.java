@@ -59,7 +59,7 @@ public enum MetricType {
     }
 
     /**
-     * The metric's number in binary aggregates ({@link ContainerSampleSerde}): frozen, never reused,
+     * The metric's number in binary aggregates ({@link ContainerSample#CODEC}): frozen, never reused,
      * 1 to 255. A newer version may add numbers that this one does not know.
      */
     public int code() {

@@ -21,9 +21,9 @@ public final class Serdes {
                 new String[] {"company", "url", "container_id"}, v -> new EndpointContainerKey(v[0], v[1], v[2]));
     }
 
-    /** The compact binary serde of a container's metrics over one window (see {@link ContainerSampleSerde}). */
-    public static ContainerSampleSerde containerSample() {
-        return new ContainerSampleSerde();
+    /** The compact binary serde of a container's metrics over one window (see {@link ContainerSample#CODEC}). */
+    public static CompactSerde<ContainerSample> containerSample() {
+        return new CompactSerde<>("a metric sample", 200, ContainerSample.CODEC);
     }
 
     public static JsonSerde<ContainerEvent> containerEvent() {

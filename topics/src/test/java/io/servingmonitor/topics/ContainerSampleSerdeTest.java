@@ -12,7 +12,7 @@ class ContainerSampleSerdeTest {
 
     private static final MachineStats STATS = new MachineStats(List.of(10.0, 30.0), List.of(50.0), 1024.0, 3072.0,
             List.of(512.0), List.of(2048.0), 1.5, 0.5, null, null, null, null, null, null);
-    private final ContainerSampleSerde serde = Serdes.containerSample();
+    private final CompactSerde<ContainerSample> serde = Serdes.containerSample();
 
     @Test
     void sampleOfSeveralReportsRoundTripsExactly() {

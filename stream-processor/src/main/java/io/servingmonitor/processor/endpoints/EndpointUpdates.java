@@ -1,6 +1,7 @@
 package io.servingmonitor.processor.endpoints;
 
 import io.servingmonitor.processor.registry.RegistryChange;
+import io.servingmonitor.topics.CompactSerde;
 import io.servingmonitor.topics.ContainerEntry;
 import io.servingmonitor.topics.ContainerEvent;
 import io.servingmonitor.topics.ContainerKey;
@@ -72,7 +73,7 @@ public final class EndpointUpdates {
     }
 
     /** The serde of the repartitioned updates. */
-    public static EndpointUpdateSerde updateSerde() {
-        return new EndpointUpdateSerde();
+    public static CompactSerde<EndpointUpdate> updateSerde() {
+        return new CompactSerde<>("an endpoint update", 320, EndpointUpdate.CODEC);
     }
 }

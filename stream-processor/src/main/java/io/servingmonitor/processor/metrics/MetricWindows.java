@@ -31,7 +31,7 @@ import org.apache.kafka.streams.state.WindowStore;
  * <p>The endpoint updates that carry a status report's metric values are aggregated, per
  * {@link EndpointContainerKey} and resolution, into tumbling windows (aligned to the epoch) of
  * the window store {@link MetricResolution#storeName()}: one small {@link ContainerSample} per
- * container and window (binary, {@link io.servingmonitor.topics.ContainerSampleSerde}), so a
+ * container and window (binary, {@link ContainerSample#CODEC}), so a
  * report changes one record per resolution whatever the number of containers on its url. The
  * store accepts reports up to the configured grace after a window's end and keeps windows for
  * the resolution's retention (at least window + grace); one endpoint's containers share a

@@ -3,6 +3,7 @@ package io.servingmonitor.processor.endpoints;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.servingmonitor.topics.CompactSerde;
 import io.servingmonitor.topics.ContainerSample;
 import io.servingmonitor.topics.LoadReport;
 import io.servingmonitor.topics.MachineStats;
@@ -19,7 +20,7 @@ class EndpointUpdateSerdeTest {
     private static final ContainerSample REPORT = ContainerSample.of(new LoadReport(5L, 100L, 2.5, 12L,
             new MachineStats(List.of(10.0, 30.0), List.of(50.0), 1024.0, 3072.0, List.of(512.0), List.of(2048.0),
                     1.5, 0.5, null, null, null, null, null, null)));
-    private final EndpointUpdateSerde serde = EndpointUpdates.updateSerde();
+    private final CompactSerde<EndpointUpdate> serde = EndpointUpdates.updateSerde();
 
     @Test
     void everyKindOfUpdateRoundTrips() {
