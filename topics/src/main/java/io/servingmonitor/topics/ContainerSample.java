@@ -78,23 +78,7 @@ public record ContainerSample(Map<MetricType, MetricAccumulator> metrics) {
 
     /** This sample with one more report added. */
     public ContainerSample add(LoadReport report) {
-        return add(valuesOf(report));
-    }
-
-    /** This sample with one more report's metric values (see {@link #valuesOf}) added. */
-    public ContainerSample add(Map<MetricType, Double> reportValues) {
-        EnumMap<MetricType, MetricAccumulator> next = copy();
-        reportValues.forEach((type, v) -> next.merge(type, MetricAccumulator.of(v), MetricAccumulator::merge));
-        return new ContainerSample(next);
-    }
-
-    /** The value of every metric that {@code report} carries what it needs for. */
-    public static Map<MetricType, Double> valuesOf(LoadReport report) {
-        EnumMap<MetricType, Double> values = new EnumMap<>(MetricType.class);
-        for (MetricType type : MetricType.values()) {
-            type.valueIn(report).ifPresent(v -> values.put(type, v));
-        }
-        return values;
+        return merge(of(report));
     }
 
     /** This sample merged with one of another window of the same container. */
