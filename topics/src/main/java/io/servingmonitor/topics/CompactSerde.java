@@ -1,12 +1,8 @@
 package io.servingmonitor.topics;
 
-import java.util.Map;
-import org.apache.kafka.common.serialization.Deserializer;
-import org.apache.kafka.common.serialization.Serde;
-import org.apache.kafka.common.serialization.Serializer;
 
 /** A serde writing {@code T} with a {@link Codec} in the {@link CompactBytes} form. Null stays null. */
-public final class CompactSerde<T> implements Serde<T>, Serializer<T>, Deserializer<T> {
+public final class CompactSerde<T> extends SelfSerde<T> {
 
     /** How one value type is written and read. */
     public interface Codec<T> {
@@ -38,23 +34,5 @@ public final class CompactSerde<T> implements Serde<T>, Serializer<T>, Deseriali
     @Override
     public T deserialize(String topic, byte[] data) {
         return data == null ? null : codec.read(new CompactBytes.Reader(data, what + " on " + topic));
-    }
-
-    @Override
-    public Serializer<T> serializer() {
-        return this;
-    }
-
-    @Override
-    public Deserializer<T> deserializer() {
-        return this;
-    }
-
-    @Override
-    public void configure(Map<String, ?> configs, boolean isKey) {
-    }
-
-    @Override
-    public void close() {
     }
 }

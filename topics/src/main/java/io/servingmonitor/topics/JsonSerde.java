@@ -2,15 +2,12 @@ package io.servingmonitor.topics;
 
 import java.io.IOException;
 import org.apache.kafka.common.errors.SerializationException;
-import org.apache.kafka.common.serialization.Deserializer;
-import org.apache.kafka.common.serialization.Serde;
-import org.apache.kafka.common.serialization.Serializer;
 
 /**
  * A Kafka serde that writes {@code T} as UTF-8 JSON with the shared {@link Json} mapping. Null is
  * kept as null (a tombstone) both ways.
  */
-public final class JsonSerde<T> implements Serde<T>, Serializer<T>, Deserializer<T> {
+public final class JsonSerde<T> extends SelfSerde<T> {
 
     private final Class<T> type;
 
@@ -40,23 +37,5 @@ public final class JsonSerde<T> implements Serde<T>, Serializer<T>, Deserializer
         } catch (IOException e) {
             throw new SerializationException("cannot read " + type.getSimpleName() + " from topic " + topic, e);
         }
-    }
-
-    @Override
-    public Serializer<T> serializer() {
-        return this;
-    }
-
-    @Override
-    public Deserializer<T> deserializer() {
-        return this;
-    }
-
-    @Override
-    public void configure(java.util.Map<String, ?> configs, boolean isKey) {
-    }
-
-    @Override
-    public void close() {
     }
 }

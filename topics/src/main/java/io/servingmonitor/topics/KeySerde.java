@@ -3,16 +3,13 @@ package io.servingmonitor.topics;
 import java.io.IOException;
 import java.util.function.Function;
 import org.apache.kafka.common.errors.SerializationException;
-import org.apache.kafka.common.serialization.Deserializer;
-import org.apache.kafka.common.serialization.Serde;
-import org.apache.kafka.common.serialization.Serializer;
 
 /**
  * The serde of a key type: written with the frozen {@link KeyJson} encoding and read back by its
  * own decoder, or as plain JSON when another writer made the bytes (any JSON reader understands
  * the encoding). Null stays null.
  */
-public final class KeySerde<K> implements Serde<K>, Serializer<K>, Deserializer<K> {
+public final class KeySerde<K> extends SelfSerde<K> {
 
     private final Class<K> type;
     private final Function<K, byte[]> encoder;
@@ -49,23 +46,5 @@ public final class KeySerde<K> implements Serde<K>, Serializer<K>, Deserializer<
         } catch (IOException | RuntimeException e) {
             throw new SerializationException("cannot read a " + type.getSimpleName() + " key from topic " + topic, e);
         }
-    }
-
-    @Override
-    public Serializer<K> serializer() {
-        return this;
-    }
-
-    @Override
-    public Deserializer<K> deserializer() {
-        return this;
-    }
-
-    @Override
-    public void configure(java.util.Map<String, ?> configs, boolean isKey) {
-    }
-
-    @Override
-    public void close() {
     }
 }
