@@ -65,7 +65,11 @@ class ServingMonitorProcessTest {
 
         assertThat(process.exitValue()).isEqualTo(1);
         assertThat(output).contains("could not start", "container-events", "partitions 6, expected 3");
-        assertThat(output).doesNotContain("\tat ", "Exception in thread");
+        // The embedded broker, stopped a moment after it started, may log its own shutdown races
+        // (KRaft's group coordinator rejecting metadata updates once closed); what this start says is plain.
+        String message = output.substring(output.indexOf("serving-monitor could not start"));
+        assertThat(message).doesNotContain("\tat ", "Exception");
+        assertThat(output).doesNotContain("\tat io.servingmonitor", "Exception in thread");
     }
 
     /** /health answers 503 until Kafka Streams has finished its first rebalance, then 200. */
