@@ -8,7 +8,9 @@ import java.util.Objects;
  * @param type        which write
  * @param company     the tenant, taken from the caller's credentials (never from the body)
  * @param containerId the container
- * @param timestampMs when the ingest API accepted the call (epoch ms); also the record timestamp
+ * @param timestampMs when the ingest API accepted the call (epoch ms); the stream processor
+ *                    trusts it within a bounded skew of the broker's append time (the record
+ *                    timestamp of {@link Topics#CONTAINER_EVENTS}) and takes the append time beyond
  * @param ip          the caller's address (honouring a trusted proxy's forwarding headers), may be null
  * @param timeoutSec  the registration timeout; only on {@code REGISTER}
  * @param model       what the container serves; null on {@code UNREGISTER}
@@ -24,6 +26,16 @@ public record ContainerEvent(
         ModelInfo model,
         LoadReport load) {
 
+    /**
+     * The most bytes an accepted write's event serializes to (every field at its cap and every
+     * character escaped; a ClearML SDK report makes about 1 KB). A larger record on
+     * {@link Topics#CONTAINER_EVENTS} was not written by the ingest API and is refused by the
+     * stream processor as too large.
+     */
+    public static final int MAX_SERIALIZED_BYTES = 512 * 1024;
+    /** The most bytes of a {@link ContainerKey} of an accepted write (company and id at their caps, escaped). */
+    public static final int MAX_KEY_BYTES = 16 * 1024;
+
     public ContainerEvent {
         Objects.requireNonNull(type, "type");
         Objects.requireNonNull(company, "company");
@@ -32,5 +44,11 @@ public record ContainerEvent(
 
     public ContainerKey key() {
         return new ContainerKey(company, containerId);
+    }
+
+    /** This event at another time (the stream processor's clamped event time). */
+    public ContainerEvent at(long timestampMs) {
+        return timestampMs == this.timestampMs ? this
+                : new ContainerEvent(type, company, containerId, timestampMs, ip, timeoutSec, model, load);
     }
 }

@@ -3,6 +3,7 @@ package io.servingmonitor.topics;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -16,6 +17,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.AlterConfigsOptions;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.CreateTopicsOptions;
@@ -36,8 +39,11 @@ import org.slf4j.LoggerFactory;
 /**
  * Makes the Kafka cluster hold the declared topics ({@link Topics#all(TopicSettings)}): creates
  * the missing ones with their declared partitions, replication factor and configs, and checks the
- * existing ones against their declaration. It never alters an existing topic; a difference is
- * reported as a {@link TopicMismatchException}.
+ * existing ones against their declaration. A difference is reported as a
+ * {@link TopicMismatchException}, except in a config the spec declares
+ * {@linkplain TopicSpec#alignable() alignable} (one that only decides how new records are written,
+ * such as {@code message.timestamp.type}): that one is set on the existing topic, and logged, once
+ * nothing else differs.
  *
  * <p>What must match on an existing topic: the partition count (fewer or more is a mismatch, since
  * keys would land on other partitions than state stores and readers expect), every declared config
@@ -123,16 +129,77 @@ public final class TopicAdmin {
         Map<String, Config> configs = toCheck.isEmpty() ? Map.of() : describeConfigs(admin, toCheck, deadline);
 
         Map<String, List<String>> mismatches = new LinkedHashMap<>();
+        Map<String, Map<String, String>> toAlign = new LinkedHashMap<>();
         for (TopicSpec spec : byName.values()) {
             if (toCheck.contains(spec.name())) {
-                List<String> differences = differences(spec, descriptions.get(spec.name()), configs.get(spec.name()));
+                Config config = configs.get(spec.name());
+                Map<String, String> alignable = alignable(spec, config);
+                List<String> differences = differences(spec, descriptions.get(spec.name()), config, alignable.keySet());
                 if (!differences.isEmpty()) {
                     mismatches.put(spec.name(), differences);
+                } else if (!alignable.isEmpty()) {
+                    toAlign.put(spec.name(), alignable);
                 }
             }
         }
         if (!mismatches.isEmpty()) {
             throw new TopicMismatchException(mismatches);
+        }
+        align(admin, toAlign, configs, deadline);
+    }
+
+    /** The alignable configs of {@code spec} whose value on the existing topic differs, with their declared values. */
+    private static Map<String, String> alignable(TopicSpec spec, Config config) {
+        Map<String, String> differing = new LinkedHashMap<>();
+        for (String key : new TreeSet<>(spec.alignable())) {
+            ConfigEntry entry = config == null ? null : config.get(key);
+            String expected = spec.configs().get(key);
+            if (entry == null || entry.value() == null || !sameValue(entry.value(), expected)) {
+                differing.put(key, expected);
+            }
+        }
+        return differing;
+    }
+
+    /**
+     * Sets the alignable configs on their topics. A cluster that refuses (no permission to alter
+     * configs, say) stops the start with a mismatch that says how to set them by hand.
+     */
+    private static void align(Admin admin, Map<String, Map<String, String>> toAlign, Map<String, Config> before,
+                              Deadline deadline) {
+        if (toAlign.isEmpty()) {
+            return;
+        }
+        Map<ConfigResource, Collection<AlterConfigOp>> ops = new LinkedHashMap<>();
+        toAlign.forEach((topic, values) -> ops.put(new ConfigResource(ConfigResource.Type.TOPIC, topic),
+                values.entrySet().stream()
+                        .map(e -> new AlterConfigOp(new ConfigEntry(e.getKey(), e.getValue()), AlterConfigOp.OpType.SET))
+                        .toList()));
+        Map<ConfigResource, KafkaFuture<Void>> results =
+                admin.incrementalAlterConfigs(ops, new AlterConfigsOptions().timeoutMs(deadline.remainingMs())).values();
+        Map<String, List<String>> refused = new LinkedHashMap<>();
+        for (Map.Entry<ConfigResource, KafkaFuture<Void>> result : results.entrySet()) {
+            String topic = result.getKey().name();
+            Map<String, String> values = toAlign.get(topic);
+            try {
+                deadline.await(result.getValue(), "setting configs of topic " + topic);
+                values.forEach((key, value) -> {
+                    ConfigEntry old = before.get(topic) == null ? null : before.get(topic).get(key);
+                    LOG.info("Set {} of Kafka topic {} to \"{}\" (was \"{}\")", key, topic, value,
+                            old == null ? null : old.value());
+                });
+            } catch (TimeoutException e) {
+                throw e;
+            } catch (KafkaException e) {
+                refused.put(topic, values.entrySet().stream()
+                        .map(v -> v.getKey() + " must be \"" + v.getValue() + "\" and could not be set (" + e.getMessage()
+                                + "); set it with kafka-configs.sh --alter --entity-type topics --entity-name " + topic
+                                + " --add-config " + v.getKey() + "=" + v.getValue())
+                        .toList());
+            }
+        }
+        if (!refused.isEmpty()) {
+            throw new TopicMismatchException(refused);
         }
     }
 
@@ -212,8 +279,16 @@ public final class TopicAdmin {
 
     /** The differences of an existing topic from its spec, in plain words; empty if it matches. */
     static List<String> differences(TopicSpec spec, TopicDescription description, Config config) {
+        return differences(spec, description, config, Set.of());
+    }
+
+    /** As {@link #differences(TopicSpec, TopicDescription, Config)}, leaving out the configs {@code aligned}. */
+    private static List<String> differences(TopicSpec spec, TopicDescription description, Config config,
+                                            Set<String> aligned) {
         List<String> differences = new ArrayList<>();
-        for (String key : new TreeSet<>(spec.configs().keySet())) {
+        Set<String> keys = new TreeSet<>(spec.configs().keySet());
+        keys.removeAll(aligned);
+        for (String key : keys) {
             String expected = spec.configs().get(key);
             ConfigEntry entry = config == null ? null : config.get(key);
             String actual = entry == null ? null : entry.value();

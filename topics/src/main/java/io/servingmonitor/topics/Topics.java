@@ -1,9 +1,12 @@
 package io.servingmonitor.topics;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.record.TimestampType;
 
 /**
  * Every topic of the system, declared once. Names are kebab-case and never retyped elsewhere.
@@ -17,7 +20,16 @@ import org.apache.kafka.common.config.TopicConfig;
  *       {@link EndpointKey}, compacted; a tombstone when the endpoint has no container left.</li>
  *   <li>{@link #METRIC_WINDOWS}: closed metric windows ({@link MetricWindow}) at every resolution,
  *       keyed by {@link EndpointKey}; kept 30 days.</li>
+ *   <li>{@link #CONTAINER_EVENTS_DLQ}: the dead letters, records the topology could not read or
+ *       process, with their original key and value bytes and {@link DeadLetter} headers saying
+ *       why and where they came from; kept 7 days. Not part of {@link #all}: its bytes are
+ *       whatever was refused, so it has no schema.</li>
  * </ul>
+ *
+ * <p>{@link #CONTAINER_EVENTS} takes the broker's append time as record timestamp
+ * ({@code message.timestamp.type=LogAppendTime}): the stream processor trusts an event's own
+ * time only within a bounded skew of it, so one ingest host whose clock jumps cannot move
+ * stream time for good.
  */
 public final class Topics {
 
@@ -25,20 +37,56 @@ public final class Topics {
     public static final String CONTAINER_STATE = "container-state";
     public static final String ENDPOINT_STATS = "endpoint-stats";
     public static final String METRIC_WINDOWS = "metric-windows";
+    public static final String CONTAINER_EVENTS_DLQ = "container-events-dlq";
 
     private static final Duration EVENTS_RETENTION = Duration.ofDays(7);
     private static final Duration METRIC_WINDOWS_RETENTION = Duration.ofDays(30);
+    private static final Duration DEAD_LETTER_RETENTION = Duration.ofDays(7);
+    /**
+     * The dead-letter topic's record limit, Kafka's default broker limit written down: a dead
+     * letter carries at most {@link DeadLetter#MAX_PAYLOAD_BYTES} of the original bytes, so it
+     * always fits, even on a cluster whose default limit is lower.
+     */
+    static final String DEAD_LETTER_MAX_MESSAGE_BYTES = "1048588";
 
     private Topics() {
     }
 
-    /** The topics this system owns, with the given partition count and replication factor. */
+    /**
+     * The topics of the data contract (each with a key and a value schema, {@link TopicSchemas}),
+     * with the given partition count and replication factor.
+     */
     public static List<TopicSpec> all(TopicSettings settings) {
         return List.of(
-                deleting(CONTAINER_EVENTS, settings, EVENTS_RETENTION),
+                events(settings),
                 compacted(CONTAINER_STATE, settings),
                 compacted(ENDPOINT_STATS, settings),
                 deleting(METRIC_WINDOWS, settings, METRIC_WINDOWS_RETENTION));
+    }
+
+    /** Every topic the service creates and checks at start: {@link #all} and the dead-letter topic. */
+    public static List<TopicSpec> owned(TopicSettings settings) {
+        List<TopicSpec> owned = new ArrayList<>(all(settings));
+        owned.add(deadLetters(settings));
+        return List.copyOf(owned);
+    }
+
+    /** The dead-letter topic, {@link #CONTAINER_EVENTS_DLQ}. */
+    public static TopicSpec deadLetters(TopicSettings settings) {
+        return new TopicSpec(CONTAINER_EVENTS_DLQ, settings.partitions(), settings.replicationFactor(), Map.of(
+                TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE,
+                TopicConfig.RETENTION_MS_CONFIG, Long.toString(DEAD_LETTER_RETENTION.toMillis()),
+                TopicConfig.MAX_MESSAGE_BYTES_CONFIG, DEAD_LETTER_MAX_MESSAGE_BYTES));
+    }
+
+    private static TopicSpec events(TopicSettings settings) {
+        // The timestamp type only decides how new records are stamped: safe to set on an
+        // existing topic (one made by an earlier build), so it is aligned rather than refused.
+        return new TopicSpec(CONTAINER_EVENTS, settings.partitions(), settings.replicationFactor(), Map.of(
+                TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE,
+                TopicConfig.RETENTION_MS_CONFIG, Long.toString(EVENTS_RETENTION.toMillis()),
+                TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, TimestampType.LOG_APPEND_TIME.name),
+                Set.of(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG));
     }
 
     private static TopicSpec deleting(String name, TopicSettings settings, Duration retention) {

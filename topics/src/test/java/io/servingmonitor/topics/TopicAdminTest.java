@@ -113,6 +113,65 @@ class TopicAdminTest {
     }
 
     @Test
+    void anExistingEventsTopicStampedByProducersIsSetToTheBrokersAppendTime() throws Exception {
+        String name = kafka.uniqueName("stamped") + "-" + Topics.CONTAINER_EVENTS;
+        kafka.createTopics(List.of(new NewTopic(name, 6, (short) 1).configs(Map.of(
+                TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE,
+                TopicConfig.RETENTION_MS_CONFIG, "604800000",
+                TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, "CreateTime"))));
+        TopicSpec events = Topics.all(TopicSettings.singleBroker()).get(0);
+        TopicSpec spec = new TopicSpec(name, events.partitions(), events.replicationFactor(), events.configs(),
+                events.alignable());
+
+        try (Admin admin = kafka.adminClient()) {
+            TopicAdmin.ensureTopics(admin, List.of(spec), TIMEOUT);
+
+            // A config change reaches the broker that answers a moment after it was accepted.
+            ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, name);
+            String timestampType = null;
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (!"LogAppendTime".equals(timestampType) && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+                Config config = admin.describeConfigs(List.of(resource)).all().get(30, TimeUnit.SECONDS).get(resource);
+                timestampType = config.get(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG).value();
+            }
+            assertThat(timestampType).isEqualTo("LogAppendTime");
+        }
+    }
+
+    @Test
+    void anAlignableConfigIsNotChangedWhileAnotherDifferenceStopsTheStart() throws Exception {
+        String name = kafka.uniqueName("both") + "-" + Topics.CONTAINER_EVENTS;
+        kafka.createTopics(List.of(new NewTopic(name, 2, (short) 1).configs(Map.of(
+                TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, "CreateTime"))));
+        TopicSpec events = Topics.all(TopicSettings.singleBroker()).get(0);
+        TopicSpec spec = new TopicSpec(name, events.partitions(), events.replicationFactor(), events.configs(),
+                events.alignable());
+
+        try (Admin admin = kafka.adminClient()) {
+            assertThatThrownBy(() -> TopicAdmin.ensureTopics(admin, List.of(spec), TIMEOUT))
+                    .isInstanceOf(TopicMismatchException.class)
+                    .hasMessageContaining("partitions 2, expected 6")
+                    .hasMessageNotContaining(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG);
+
+            ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, name);
+            Config config = admin.describeConfigs(List.of(resource)).all().get(30, TimeUnit.SECONDS).get(resource);
+            assertThat(config.get(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG).value()).isEqualTo("CreateTime");
+        }
+    }
+
+    @Test
+    void theOwnedTopicsAreTheContractTopicsAndTheDeadLetters() {
+        List<String> owned = Topics.owned(TopicSettings.singleBroker()).stream().map(TopicSpec::name).toList();
+
+        assertThat(owned).containsExactly(Topics.CONTAINER_EVENTS, Topics.CONTAINER_STATE, Topics.ENDPOINT_STATS,
+                Topics.METRIC_WINDOWS, Topics.CONTAINER_EVENTS_DLQ);
+        assertThat(Topics.deadLetters(TopicSettings.singleBroker()).configs())
+                .containsEntry(TopicConfig.RETENTION_MS_CONFIG, "604800000")
+                .containsEntry(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE);
+    }
+
+    @Test
     void reportsALowerReplicationFactorButAcceptsAHigherOne() {
         TopicSpec spec = new TopicSpec("replicated", 1, (short) 2, Map.of());
         Node a = new Node(1, "a", 9092);
