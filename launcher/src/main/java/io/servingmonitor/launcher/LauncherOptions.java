@@ -26,6 +26,8 @@ import java.util.Optional;
  *                                container succeeds (false: 400/1051)
  * @param streamThreads    Kafka Streams threads of this instance
  * @param rocksDbMemoryBytes off-heap memory shared by all RocksDB state stores of the process
+ * @param maxClockSkew     how far an event's own time may be from the broker's append time before
+ *                         the append time replaces it
  */
 public record LauncherOptions(
         String host,
@@ -46,7 +48,8 @@ public record LauncherOptions(
         boolean containerAutoRegister,
         boolean containerAutoUnregister,
         int streamThreads,
-        long rocksDbMemoryBytes) {
+        long rocksDbMemoryBytes,
+        Duration maxClockSkew) {
 
     /** The environment variable that may carry the token secret instead of a flag (keeps it out of `ps`). */
     public static final String TOKEN_SECRET_ENV = "SERVING_MONITOR_TOKEN_SECRET";
@@ -78,7 +81,9 @@ public record LauncherOptions(
             "                             unregistering an unknown container succeeds (default true; false: 400/1051)",
             "  --stream-threads N         Kafka Streams threads (default: the number of cores)",
             "  --rocksdb-memory SIZE      off-heap memory of all RocksDB state stores: block cache, index and filter",
-            "                             blocks, memtables; bytes or with k, m, g (default 256m)");
+            "                             blocks, memtables; bytes or with k, m, g (default 256m)",
+            "  --max-clock-skew DUR       an event time farther than this from the broker's append time is replaced",
+            "                             by the append time (default 10s; 0s: always the append time)");
 
     /**
      * Parses the arguments after the {@code standalone} command.
@@ -107,6 +112,7 @@ public record LauncherOptions(
         boolean autoUnregister = true;
         int streamThreads = StreamsSettings.defaultStreamThreads();
         long rocksDbMemory = StreamsSettings.DEFAULT_ROCKSDB_MEMORY_BYTES;
+        Duration maxClockSkew = ProcessorConfig.DEFAULT_MAX_CLOCK_SKEW;
 
         for (int i = 0; i < args.size(); i++) {
             String flag = args.get(i);
@@ -147,6 +153,7 @@ public record LauncherOptions(
                 case "--container-auto-unregister" -> autoUnregister = bool(flag, value);
                 case "--stream-threads" -> streamThreads = intIn(flag, value, 1, 256);
                 case "--rocksdb-memory" -> rocksDbMemory = bytes(flag, value, MIN_ROCKSDB_MEMORY);
+                case "--max-clock-skew" -> maxClockSkew = durationAtMost(flag, value, MAX_CLOCK_SKEW);
                 default -> throw new IllegalArgumentException("unknown option " + flag + "\n" + USAGE);
             }
         }
@@ -160,7 +167,18 @@ public record LauncherOptions(
                 Optional.ofNullable(bootstrap), kafkaPort, applicationId,
                 new TopicSettings(partitions, (short) replication), resolutions, minChart, bodyLimit,
                 Optional.ofNullable(secret), standby, trustedProxies, autoRegister, autoUnregister, streamThreads,
-                rocksDbMemory);
+                rocksDbMemory, maxClockSkew);
+    }
+
+    /** Beyond a day a skewed clock is trusted for longer than any window or timeout it could harm. */
+    static final Duration MAX_CLOCK_SKEW = Duration.ofDays(1);
+
+    private static Duration durationAtMost(String flag, String value, Duration max) {
+        Duration duration = duration(flag, value);
+        if (duration.isNegative() || duration.compareTo(max) > 0) {
+            throw new IllegalArgumentException(flag + " must be between 0s and " + max.toHours() + "h, not " + value);
+        }
+        return duration;
     }
 
     /** Below this RocksDB would flush memtables of a few kilobytes and cache next to nothing. */

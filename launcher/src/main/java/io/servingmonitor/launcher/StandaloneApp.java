@@ -118,7 +118,7 @@ public final class StandaloneApp implements AutoCloseable {
 
         Map<String, Object> adminConfig = Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         // Its own short-lived client, so that an unreachable cluster is reported by its address.
-        TopicAdmin.ensureTopics(adminConfig, Topics.all(options.topics()), TOPIC_CHECK_TIMEOUT);
+        TopicAdmin.ensureTopics(adminConfig, Topics.owned(options.topics()), TOPIC_CHECK_TIMEOUT);
         Admin admin = Admin.create(adminConfig);
         closeInReverse.add(admin);
 
@@ -136,7 +136,8 @@ public final class StandaloneApp implements AutoCloseable {
                 .build();
 
         int port = options.port() == 0 ? freePort() : options.port();
-        ProcessorConfig processorConfig = new ProcessorConfig(options.resolutions(), EXPIRY_SCAN_INTERVAL, METRIC_GRACE);
+        ProcessorConfig processorConfig = new ProcessorConfig(options.resolutions(), EXPIRY_SCAN_INTERVAL, METRIC_GRACE,
+                options.maxClockSkew());
         StreamsSettings streamsSettings = new StreamsSettings(options.applicationId(), bootstrapServers,
                 dataDir.resolve("streams"), options.advertisedHost(), port, options.standbyReplicas(),
                 options.topics().replicationFactor(), options.streamThreads(), options.rocksDbMemoryBytes());

@@ -274,4 +274,20 @@ class LauncherOptionsTest {
     void usageDocumentsStreamThreadsAndRocksDbMemory() {
         assertThat(LauncherOptions.USAGE).contains("--stream-threads N", "--rocksdb-memory SIZE");
     }
+
+    @Test
+    void maxClockSkewDefaultsToTenSecondsAndIsParsedAsADuration() {
+        assertThat(parse().maxClockSkew()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(parse("--max-clock-skew", "1m").maxClockSkew()).isEqualTo(Duration.ofMinutes(1));
+        assertThat(parse("--max-clock-skew", "0s").maxClockSkew()).isZero();
+        assertThat(LauncherOptions.USAGE).contains("--max-clock-skew DUR");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"soon", "10", "-5s", "2d"})
+    void badMaxClockSkewIsRejectedNamingTheFlag(String value) {
+        assertThatThrownBy(() -> parse("--max-clock-skew", value))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("--max-clock-skew");
+    }
 }

@@ -1,21 +1,50 @@
 package io.servingmonitor.processor;
 
 import io.servingmonitor.topics.ContainerEvent;
+import java.time.Duration;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.streams.processor.TimestampExtractor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Event time of a {@link ContainerEvent}: the instant the ingest API accepted the call, which is
- * what windows and stream time must follow even if a producer set another record timestamp.
- * Falls back to the record timestamp for a value that carries none.
+ * Event time of a {@link ContainerEvent}: the instant the ingest API accepted the call, trusted
+ * only within {@code maxClockSkew} of the record timestamp, which on
+ * {@link io.servingmonitor.topics.Topics#CONTAINER_EVENTS} is the broker's append time
+ * ({@code LogAppendTime}). Farther off, in either direction, the event's time is the append time:
+ * one ingest host whose clock jumps ahead would otherwise move stream time for good (later honest
+ * reports dropped as too late for their windows, the registry ignoring them as stale), and one
+ * whose clock is behind would make its containers look silent. A value that carries no time
+ * takes the append time too.
+ *
+ * <p>The clamped time is the record timestamp from here on; the registry keeps and forwards it as
+ * the event's time, so the windows a report counts in and the times reads show agree.
  */
 public final class EventTimeExtractor implements TimestampExtractor {
 
+    private static final Logger LOG = LoggerFactory.getLogger(EventTimeExtractor.class);
+
+    private final long maxSkewMs;
+
+    public EventTimeExtractor(Duration maxClockSkew) {
+        if (maxClockSkew.isNegative()) {
+            throw new IllegalArgumentException("the clock skew must not be negative: " + maxClockSkew);
+        }
+        this.maxSkewMs = maxClockSkew.toMillis();
+    }
+
     @Override
     public long extract(ConsumerRecord<Object, Object> record, long partitionTime) {
-        if (record.value() instanceof ContainerEvent event && event.timestampMs() > 0) {
-            return event.timestampMs();
+        long appended = record.timestamp();
+        if (!(record.value() instanceof ContainerEvent event) || event.timestampMs() <= 0) {
+            return appended;
         }
-        return record.timestamp();
+        long eventTime = event.timestampMs();
+        if (Math.abs(eventTime - appended) <= maxSkewMs || appended < 0) {
+            return eventTime;
+        }
+        LOG.debug("an event of {}-{} offset {} is stamped {} ms from its append time; the append time is its time",
+                record.topic(), record.partition(), record.offset(), eventTime - appended);
+        return appended;
     }
 }

@@ -6,11 +6,25 @@ import java.util.List;
 
 /**
  * What shapes the topology: the metric resolutions (finest first), how often the registry looks
- * for expired containers (wall-clock), and how long a metric window waits for late reports.
+ * for expired containers (wall-clock), how long a metric window waits for late reports, and how
+ * far an event's own time may be from the broker's append time before the append time replaces it
+ * ({@link EventTimeExtractor}).
  */
-public record ProcessorConfig(List<MetricResolution> resolutions, Duration expiryScanInterval, Duration metricGrace) {
+public record ProcessorConfig(List<MetricResolution> resolutions, Duration expiryScanInterval, Duration metricGrace,
+                              Duration maxClockSkew) {
+
+    /** 10 s: below the default grace, so even the largest trusted skew cannot make honest reports late. */
+    public static final Duration DEFAULT_MAX_CLOCK_SKEW = Duration.ofSeconds(10);
+
+    /** With {@link #DEFAULT_MAX_CLOCK_SKEW}. */
+    public ProcessorConfig(List<MetricResolution> resolutions, Duration expiryScanInterval, Duration metricGrace) {
+        this(resolutions, expiryScanInterval, metricGrace, DEFAULT_MAX_CLOCK_SKEW);
+    }
 
     public ProcessorConfig {
+        if (maxClockSkew.isNegative()) {
+            throw new IllegalArgumentException("the max clock skew must not be negative: " + maxClockSkew);
+        }
         if (expiryScanInterval.isNegative() || expiryScanInterval.isZero()) {
             throw new IllegalArgumentException("the expiry scan interval must be positive: " + expiryScanInterval);
         }
@@ -26,7 +40,7 @@ public record ProcessorConfig(List<MetricResolution> resolutions, Duration expir
         }
     }
 
-    /** 10 s windows kept 2 days and 5 min windows kept 90 days; expiry checked every second; 30 s grace. */
+    /** 10 s windows kept 2 days and 5 min windows kept 90 days; expiry checked every second; 30 s grace; 10 s skew. */
     public static ProcessorConfig defaults() {
         return new ProcessorConfig(
                 List.of(new MetricResolution(Duration.ofSeconds(10), Duration.ofDays(2)),

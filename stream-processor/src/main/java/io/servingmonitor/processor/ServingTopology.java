@@ -9,7 +9,6 @@ import io.servingmonitor.processor.registry.RegistryChange;
 import io.servingmonitor.topics.ContainerEvent;
 import io.servingmonitor.topics.ContainerKey;
 import io.servingmonitor.topics.EndpointContainerKey;
-import io.servingmonitor.topics.Serdes;
 import io.servingmonitor.topics.Topics;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
@@ -34,8 +33,8 @@ public final class ServingTopology {
     public static Topology build(ProcessorConfig config) {
         StreamsBuilder builder = new StreamsBuilder();
         KStream<ContainerKey, ContainerEvent> events = builder.stream(Topics.CONTAINER_EVENTS,
-                Consumed.with(Serdes.containerKey(), Serdes.containerEvent())
-                        .withTimestampExtractor(new EventTimeExtractor())
+                Consumed.with(EventInput.keySerde(), EventInput.valueSerde())
+                        .withTimestampExtractor(new EventTimeExtractor(config.maxClockSkew()))
                         .withName(EVENTS_SOURCE));
         KStream<ContainerKey, RegistryChange> changes = ContainerRegistry.addTo(events, config);
         KStream<EndpointContainerKey, EndpointUpdate> updates = EndpointUpdates.addTo(changes);

@@ -1,5 +1,6 @@
 package io.servingmonitor.processor;
 
+import io.servingmonitor.topics.DeadLetter;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
@@ -20,14 +21,28 @@ public final class SkippedRecords {
      */
     public static final String CONFIG_KEY = "serving.monitor.skipped.records";
 
-    /** Why a record was skipped; {@link #label()} is the metric label. */
+    /**
+     * Why a record was skipped; {@link #label()} is the metric label. The poison kinds of
+     * {@link DeadLetter.Reason} have their own: a container event that is not JSON counts as
+     * {@code not-json}, not as {@code deserialization}.
+     */
     public enum Reason {
-        /** An input record that could not be deserialized. */
+        /** An input record that could not be deserialized, and is not one of the kinds below. */
         DESERIALIZATION("deserialization"),
         /** A processor threw for the record. */
         PROCESSING("processing"),
         /** A record the topology emitted could not be serialized or produced (too large). */
-        PRODUCTION("production");
+        PRODUCTION("production"),
+        /** A container event that is not JSON. */
+        NOT_JSON("not-json"),
+        /** A container event of another shape, or missing what its type needs. */
+        WRONG_SHAPE("wrong-shape"),
+        /** A container event without a key, or whose key is not a container key. */
+        BAD_KEY("bad-key"),
+        /** A container event whose key names another company or container. */
+        KEY_MISMATCH("key-mismatch"),
+        /** A container event or key larger than an accepted write makes. */
+        TOO_LARGE("too-large");
 
         private final String label;
 
@@ -37,6 +52,19 @@ public final class SkippedRecords {
 
         public String label() {
             return label;
+        }
+
+        /** The count of a record sent to the dead letters for {@code reason}. */
+        static Reason of(DeadLetter.Reason reason) {
+            return switch (reason) {
+                case NOT_JSON -> NOT_JSON;
+                case WRONG_SHAPE -> WRONG_SHAPE;
+                case BAD_KEY -> BAD_KEY;
+                case KEY_MISMATCH -> KEY_MISMATCH;
+                case TOO_LARGE -> TOO_LARGE;
+                case DESERIALIZATION -> DESERIALIZATION;
+                case PROCESSING -> PROCESSING;
+            };
         }
     }
 

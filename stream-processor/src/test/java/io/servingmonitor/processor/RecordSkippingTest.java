@@ -4,11 +4,13 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.servingmonitor.testkafka.KafkaFixture;
+import io.servingmonitor.topics.DeadLetter;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Function;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -21,6 +23,7 @@ import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,6 +42,11 @@ class RecordSkippingTest {
 
     @TempDir
     Path stateDir;
+
+    @BeforeAll
+    static void deadLetterTopic() {
+        BrokerRuns.ensureDeadLetterTopic(KAFKA);
+    }
 
     @Test
     void poisonedRecordIsSkippedCountedAndTheNextOneIsProcessed() throws Exception {
@@ -61,6 +69,13 @@ class RecordSkippingTest {
             assertThat(output).extracting(v -> new String(v, UTF_8)).containsExactly("A", "B");
             assertThat(skipped.count(SkippedRecords.Reason.PROCESSING)).isEqualTo(1);
             assertThat(runner.failure()).isEmpty();
+            List<ConsumerRecord<byte[], byte[]>> letters = BrokerRuns.deadLetters(KAFKA, in, 1, PATIENCE);
+            assertThat(letters).singleElement().satisfies(letter -> {
+                assertThat(letter.value()).isEqualTo(bytes("poison"));
+                assertThat(BrokerRuns.header(letter, DeadLetter.REASON)).isEqualTo("processing");
+                assertThat(BrokerRuns.header(letter, DeadLetter.SOURCE_OFFSET)).isEqualTo("1");
+                assertThat(BrokerRuns.header(letter, DeadLetter.EXCEPTION)).isEqualTo(IllegalArgumentException.class.getName());
+            });
         }
     }
 
@@ -81,6 +96,10 @@ class RecordSkippingTest {
             assertThat(output).extracting(v -> ByteBuffer.wrap(v).getInt()).containsExactly(10, 20);
             assertThat(skipped.count(SkippedRecords.Reason.DESERIALIZATION)).isEqualTo(1);
             assertThat(runner.failure()).isEmpty();
+            assertThat(BrokerRuns.deadLetters(KAFKA, in, 1, PATIENCE)).singleElement().satisfies(letter -> {
+                assertThat(letter.value()).isEqualTo(new byte[] {1, 2, 3});
+                assertThat(BrokerRuns.header(letter, DeadLetter.REASON)).isEqualTo("deserialization");
+            });
         }
     }
 

@@ -77,6 +77,15 @@ public final class TopologyFixture implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Sends an event whose record timestamp, the broker's append time on the real topic, is
+     * {@code appendedAt} rather than the event's own time (a producer whose clock is off).
+     */
+    public TopologyFixture sendAppendedAt(Instant appendedAt, ContainerEvent event) {
+        events.pipeInput(event.key(), event, appendedAt);
+        return this;
+    }
+
     public TopologyFixture advanceWallClock(Duration duration) {
         driver.advanceWallClockTime(duration);
         return this;

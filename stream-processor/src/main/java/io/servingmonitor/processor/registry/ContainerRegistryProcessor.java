@@ -1,9 +1,11 @@
 package io.servingmonitor.processor.registry;
 
+import io.servingmonitor.processor.PoisonRecordException;
 import io.servingmonitor.topics.ContainerEntry;
 import io.servingmonitor.topics.ContainerEvent;
 import io.servingmonitor.topics.ContainerEventType;
 import io.servingmonitor.topics.ContainerKey;
+import io.servingmonitor.topics.DeadLetter;
 import io.servingmonitor.topics.LoadReport;
 import java.time.Duration;
 import java.util.Iterator;
@@ -25,6 +27,11 @@ import org.slf4j.LoggerFactory;
  * Applies container events to the registry and expires silent containers; forwards every change.
  * Each event reads and writes one small registry record (and, for a loading container, one
  * loading record), whatever the number of containers.
+ *
+ * <p>An event that cannot be applied (no key or value, a key naming another company or container
+ * than the event, a register or report without model) is refused with a
+ * {@link PoisonRecordException} before anything is written: the record goes to the dead letters.
+ * Event times are the record timestamps, as the source's extractor trusts them.
  *
  * <ul>
  *   <li>{@code REGISTER} stores the container afresh (a re-register replaces the entry): registered
@@ -94,26 +101,30 @@ final class ContainerRegistryProcessor implements Processor<ContainerKey, Contai
     @Override
     public void process(Record<ContainerKey, ContainerEvent> record) {
         ContainerKey key = record.key();
-        ContainerEvent event = record.value();
-        if (key == null || event == null) {
-            LOG.warn("skipping a container event without key or value");
-            return;
+        if (key == null) {
+            throw new PoisonRecordException(DeadLetter.Reason.BAD_KEY, "a container event without key");
         }
-        if (!key.equals(event.key())) {
+        if (record.value() == null) {
+            throw new PoisonRecordException(DeadLetter.Reason.WRONG_SHAPE, "a container event without value");
+        }
+        if (!key.equals(record.value().key())) {
             // The key decides partition and tenant; an event claiming another is a producer bug.
-            LOG.warn("skipping a container event whose key does not match its body");
-            return;
+            throw new PoisonRecordException(DeadLetter.Reason.KEY_MISMATCH,
+                    "a container event whose key names another company or container than its body");
         }
+        if (record.value().type() != ContainerEventType.UNREGISTER && record.value().model() == null) {
+            throw new PoisonRecordException(DeadLetter.Reason.WRONG_SHAPE, "a " + record.value().type() + " without model");
+        }
+        // The record timestamp is the event's time as the source's extractor trusts it (its own
+        // within the allowed clock skew of the broker's append time, else the append time): every
+        // time the registry keeps and forwards is that one, so windows and shown times agree.
+        ContainerEvent event = record.value().at(record.timestamp());
         latestLagMs = context.currentSystemTimeMs() - event.timestampMs();
         RegistryEntry current = registry.get(key);
         if (event.type() == ContainerEventType.UNREGISTER) {
             if (current != null) {
                 remove(key, current, record.timestamp());
             }
-            return;
-        }
-        if (event.model() == null) {
-            LOG.warn("skipping a {} without model", event.type());
             return;
         }
         boolean report = event.type() == ContainerEventType.STATUS_REPORT;
