@@ -152,6 +152,16 @@ class MetricsEndpointTest {
     }
 
     @Test
+    void deadLetterReasonsArePublishedAndNoneWasSkipped() throws Exception {
+        Scrape metrics = scrape();
+
+        for (String reason : List.of("not-json", "wrong-shape", "bad-key", "key-mismatch", "too-large")) {
+            assertThat(metrics.value("serving_monitor_records_skipped_total", Map.of("reason", reason)))
+                    .as(reason).isZero();
+        }
+    }
+
+    @Test
     void noCompanyContainerOrUrlAppearsAnywhereInTheMetrics() throws Exception {
         String text = get("/metrics").body();
 
