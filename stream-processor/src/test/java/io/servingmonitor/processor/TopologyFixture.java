@@ -54,6 +54,8 @@ public final class TopologyFixture implements AutoCloseable {
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         // Closed windows are emitted at once rather than at most once a second of wall-clock time.
         props.put(StreamsConfig.InternalConfig.EMIT_INTERVAL_MS_KSTREAMS_WINDOWED_AGGREGATION, 0L);
+        // The stores as in production: transactional (their writes buffered until the commit).
+        props.put(StreamsConfig.TRANSACTIONAL_STATE_STORES_CONFIG, true);
         driver = new TopologyTestDriver(ServingTopology.build(config), props, Events.T0);
         events = driver.createInputTopic(Topics.CONTAINER_EVENTS,
                 Serdes.containerKey().serializer(), Serdes.containerEvent().serializer());
