@@ -51,7 +51,7 @@ public final class BenchSuite {
                 bootstrap = broker.get().bootstrapServers();
             }
             TopicAdmin.ensureTopics(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
-                    Topics.all(new TopicSettings(TopicSettings.DEFAULT_PARTITIONS, (short) 1)), TOPIC_TIMEOUT);
+                    Topics.owned(new TopicSettings(TopicSettings.DEFAULT_PARTITIONS, (short) 1)), TOPIC_TIMEOUT);
             context = new BenchContext(bootstrap, workDir, options.sizes(), options.runs(), out);
             context.log("Kafka %s, work dir %s, %s", bootstrap, workDir, options);
             for (String scenario : options.scenarios()) {
