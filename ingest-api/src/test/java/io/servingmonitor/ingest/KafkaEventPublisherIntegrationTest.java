@@ -1,11 +1,13 @@
 package io.servingmonitor.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.javalin.Javalin;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.servingmonitor.api.ApiConfig;
+import io.servingmonitor.api.ApiException;
 import io.servingmonitor.api.Authenticator;
 import io.servingmonitor.api.Credentials;
 import io.servingmonitor.testkafka.KafkaFixture;
@@ -32,6 +34,7 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.junit.jupiter.api.BeforeAll;
@@ -112,6 +115,57 @@ class KafkaEventPublisherIntegrationTest {
                 app.stop();
             }
         }
+    }
+
+    @Test
+    void eventOverKafkasRecordLimitIsAnswered413WithAnEnvelopeAndNothingIsStored() {
+        String containerId = "too-large-" + UUID.randomUUID();
+        // A producer limit far below the report caps stands for an event over the broker's 1 MiB.
+        KafkaEventPublisher.Settings settings = new KafkaEventPublisher.Settings(kafka.bootstrapServers(),
+                KafkaEventPublisher.Settings.DEFAULT_DELIVERY_TIMEOUT, KafkaEventPublisher.Settings.DEFAULT_MAX_BLOCK,
+                KafkaEventPublisher.Settings.DEFAULT_SEND_QUEUE_SIZE, Map.of(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 2048));
+        try (KafkaEventPublisher publisher = new KafkaEventPublisher(settings)) {
+            Javalin app = ingestApp(publisher);
+            try {
+                IngestClient.Reply reply = new IngestClient(app.port()).call(IngestActions.REGISTER_CONTAINER,
+                        "{\"container_id\": \"" + containerId + "\", \"endpoint_name\": \"ep\", \"model_name\": \""
+                                + "m".repeat(1000) + "\", \"model_source\": \"" + "s".repeat(1000) + "\", \"model_version\": \""
+                                + "v".repeat(1000) + "\"}");
+
+                assertThat(reply.status()).isEqualTo(413);
+                assertThat(reply.json().get("meta").get("result_code").asInt()).isEqualTo(413);
+                assertThat(reply.message()).contains("record size limit");
+                assertThat(reply.json().get("meta").get("error_stack").isNull()).isTrue();
+            } finally {
+                app.stop();
+            }
+        }
+        assertThat(recordsOf(containerId, Duration.ofSeconds(2))).isEmpty();
+    }
+
+    @Test
+    void fullSendQueueIsAnswered503AtOnce() throws Exception {
+        // Kafka unreachable: both send threads block in send() for max.block, one event waits in the queue.
+        KafkaEventPublisher.Settings settings = new KafkaEventPublisher.Settings("127.0.0.1:1",
+                Duration.ofSeconds(3), Duration.ofSeconds(2), 1, Map.of());
+        try (KafkaEventPublisher publisher = new KafkaEventPublisher(settings)) {
+            List<java.util.concurrent.CompletableFuture<Void>> accepted = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                accepted.add(publisher.publish(unregister("queued-" + i)).toCompletableFuture());
+            }
+
+            java.util.concurrent.CompletableFuture<Void> refused = publisher.publish(unregister("refused")).toCompletableFuture();
+
+            assertThat(refused).isCompletedExceptionally();
+            assertThatThrownBy(refused::join).hasCauseInstanceOf(ApiException.class)
+                    .cause().satisfies(e -> assertThat(((ApiException) e).httpCode()).isEqualTo(503));
+            assertThat(accepted).noneMatch(java.util.concurrent.CompletableFuture::isDone);
+        }
+    }
+
+    private static ContainerEvent unregister(String containerId) {
+        return new ContainerEvent(ContainerEventType.UNREGISTER, "company-a", containerId, NOW.toEpochMilli(),
+                "127.0.0.1", null, null, null);
     }
 
     @Test
