@@ -118,6 +118,45 @@ class KafkaEventPublisherIntegrationTest {
     }
 
     @Test
+    void writesResentWithTheSameIdempotencyKeyGetTheFirstAnswerAndMakeOneEventEach() {
+        String containerId = "resent-" + UUID.randomUUID();
+        String register = "{\"container_id\": \"" + containerId + "\", \"endpoint_name\": \"ep\", \"model_name\": \"m\"}";
+        String report = "{\"container_id\": \"" + containerId + "\", \"endpoint_name\": \"ep\", \"model_name\": \"m\", "
+                + "\"endpoint_url\": \"/serve/ep\", \"uptime_sec\": 5, \"requests_num\": 10}";
+        String unregister = "{\"container_id\": \"" + containerId + "\"}";
+        try (KafkaEventPublisher publisher = new KafkaEventPublisher(KafkaEventPublisher.Settings.defaults(kafka.bootstrapServers()))) {
+            Javalin app = ingestApp(publisher);
+            try {
+                IngestClient client = new IngestClient(app.port());
+                for (String[] write : List.of(new String[] {IngestActions.REGISTER_CONTAINER, register, "key-register"},
+                        new String[] {IngestActions.CONTAINER_STATUS_REPORT, report, "key-report"},
+                        new String[] {IngestActions.UNREGISTER_CONTAINER, unregister, "key-unregister"})) {
+                    java.net.http.HttpRequest call = client.request("/" + write[0], IngestClient.KEY_A, write[1])
+                            .header("Idempotency-Key", write[2]).build();
+                    IngestClient.Reply first = client.send(call);
+                    // a resend after the first answer, and two at once
+                    IngestClient.Reply resend = client.send(call);
+                    List<IngestClient.Reply> together = List.of(client.sendAsync(call), client.sendAsync(call)).stream()
+                            .map(java.util.concurrent.CompletableFuture::join).toList();
+
+                    assertThat(first.status()).as(write[0]).isEqualTo(200);
+                    for (IngestClient.Reply again : List.of(resend, together.get(0), together.get(1))) {
+                        assertThat(again.status()).as(write[0]).isEqualTo(first.status());
+                        assertThat(again.data()).as(write[0]).isEqualTo(first.data());
+                    }
+                }
+            } finally {
+                app.stop();
+            }
+        }
+
+        List<ConsumerRecord<ContainerKey, ContainerEvent>> records = recordsOf(containerId, Duration.ofSeconds(30));
+
+        assertThat(records).extracting(record -> record.value().type())
+                .containsExactly(ContainerEventType.REGISTER, ContainerEventType.STATUS_REPORT, ContainerEventType.UNREGISTER);
+    }
+
+    @Test
     void eventOverKafkasRecordLimitIsAnswered413WithAnEnvelopeAndNothingIsStored() {
         String containerId = "too-large-" + UUID.randomUUID();
         // A producer limit far below the report caps stands for an event over the broker's 1 MiB.
