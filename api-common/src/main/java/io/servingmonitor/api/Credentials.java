@@ -20,7 +20,7 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>The secret of a line may be a {@link SecretHash salted hash} of it instead
  * ({@code company:key:pbkdf2-sha256$600000$salt$hash}), so the file does not reveal the secrets.
- * Checking one costs the PBKDF2 iterations (a third of a second at the default), too much for every
+ * Checking one costs the PBKDF2 iterations (hundreds of milliseconds at the default), too much for every
  * call of a client that sends Basic credentials each time; so once a key's secret was verified, a
  * SHA-256 digest of it is kept for that key (one per key of the file: bounded) and later calls
  * compare digests only. A wrong secret always costs the full PBKDF2 check.

@@ -18,7 +18,7 @@ public final class SecretHash {
 
     /** What starts a hashed secret; a plain secret may not start with it. */
     public static final String PREFIX = "pbkdf2-sha256$";
-    /** OWASP's figure for PBKDF2-HMAC-SHA256 (2023); about a third of a second per check on a small core. */
+    /** OWASP's figure for PBKDF2-HMAC-SHA256 (2023): hundreds of milliseconds of one core per check. */
     public static final int DEFAULT_ITERATIONS = 600_000;
     private static final int MAX_ITERATIONS = 10_000_000;
     private static final int SALT_BYTES = 16;
