@@ -97,6 +97,19 @@ public class ApiException extends RuntimeException {
         return new ApiException(413, 0, "Request body too large (limit " + limitBytes + " bytes)");
     }
 
+    /** 408: the request body stopped arriving, or arrived slower than the minimum data rate. */
+    public static ApiException requestTimeout() {
+        return new ApiException(408, 0, "Request body not received in time (too slow or stopped)");
+    }
+
+    /**
+     * 413: the request is within the body limit but the event it makes is larger than Kafka takes
+     * (the producer's {@code max.request.size}, or the topic's {@code max.message.bytes}).
+     */
+    public static ApiException eventTooLarge() {
+        return new ApiException(413, 0, "Request too large: its event is over Kafka's record size limit");
+    }
+
     /** 503: a dependency (Kafka, a peer) could not serve the call in time; the caller may retry. */
     public static ApiException unavailable(String message) {
         return new ApiException(503, 0, message);

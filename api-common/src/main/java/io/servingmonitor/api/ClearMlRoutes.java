@@ -7,6 +7,7 @@ import io.javalin.http.HttpResponseException;
 import io.javalin.router.Endpoint;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,6 +19,11 @@ import java.util.Map;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
+import org.eclipse.jetty.http.HttpException;
+import org.eclipse.jetty.server.AbstractConnector;
+import org.eclipse.jetty.server.Connector;
+import org.eclipse.jetty.util.component.LifeCycle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,7 +34,13 @@ import org.slf4j.LoggerFactory;
  * <p>A call goes: find the action at the asked version (the newest one not above it; 404/0 when
  * none) -> authenticate -> read the body (size and depth limits; a GET without body takes its
  * fields from the query string) -> run the handler -> answer its result in the envelope once its
- * stage completes, without holding a request thread. Every error, including Javalin's own
+ * stage completes, without holding a request thread. After authentication the caller's access key
+ * is charged one call ({@link RateLimits}: 429 with {@code Retry-After} when it has none left); a
+ * write that {@link ActionDefinition#honoursIdempotencyKey() honours} {@code Idempotency-Key} and
+ * carries one is answered through {@link IdempotentReplies}. Jetty closes connections idle for
+ * {@link ApiConfig#idleTimeout()} and refuses bodies slower than
+ * {@link ApiConfig#minRequestDataRate()} (408), so a slow client holds no thread for long.
+ * Every error, including Javalin's own
  * 404/405/413, leaves as an envelope with the HTTP status equal to {@code result_code}; anything
  * that is not an {@link ApiException} is logged here and answered 500/0 with a generic message.
  *
@@ -57,6 +69,8 @@ public final class ClearMlRoutes {
     private final Clock clock;
     private final TrustedProxies trustedProxies;
     private final JsonBodyParser bodyParser;
+    private final RateLimits rateLimits;
+    private final IdempotentReplies idempotentReplies;
     /** Per action name, its versions, newest first. */
     private final Map<String, List<ActionDefinition>> actions;
 
@@ -66,6 +80,8 @@ public final class ClearMlRoutes {
         this.clock = clock;
         this.trustedProxies = TrustedProxies.parse(config.trustedProxies());
         this.bodyParser = new JsonBodyParser(config.maxJsonDepth());
+        this.rateLimits = new RateLimits(config.rateLimit());
+        this.idempotentReplies = new IdempotentReplies(config.idempotencyTtl(), config.idempotencyMaxEntries());
         this.actions = byName(actions);
     }
 
@@ -89,6 +105,7 @@ public final class ClearMlRoutes {
     /** Adds the action routes, {@code auth.login}, the exception mapper and the error envelopes to {@code javalin}. */
     public void install(JavalinConfig javalin) {
         javalin.http.maxRequestSize = config.bodyLimitBytes();
+        limitSlowClients(javalin);
         for (String name : actions.keySet()) {
             route(javalin, name, ctx -> serve(ctx, name));
         }
@@ -97,6 +114,30 @@ public final class ClearMlRoutes {
         for (int status : FRAMEWORK_STATUSES) {
             javalin.routes.error(status, this::answerFrameworkError);
         }
+    }
+
+    /**
+     * Jetty's guards against slow clients: a connection silent for the idle timeout is closed (a
+     * request waiting for its body answers 408), and a body averaging less than the minimum data
+     * rate is 408 (connection closed). Neither holds a thread while it waits for bytes that do not come.
+     */
+    private void limitSlowClients(JavalinConfig javalin) {
+        long idleMs = config.idleTimeout().toMillis();
+        javalin.jetty.modifyHttpConfiguration(http -> {
+            http.setIdleTimeout(idleMs);
+            http.setMinRequestDataRate(config.minRequestDataRate());
+        });
+        // Javalin makes its connector after this runs, so its idle timeout is set when the server starts.
+        javalin.jetty.modifyServer(server -> server.addEventListener(new LifeCycle.Listener() {
+            @Override
+            public void lifeCycleStarting(LifeCycle event) {
+                for (Connector connector : server.getConnectors()) {
+                    if (connector instanceof AbstractConnector withTimeout) {
+                        withTimeout.setIdleTimeout(idleMs);
+                    }
+                }
+            }
+        }));
     }
 
     private static void route(JavalinConfig javalin, String name, Handler handler) {
@@ -111,12 +152,18 @@ public final class ClearMlRoutes {
         ActionDefinition action = resolve(ctx, name);
         Envelope.Endpoint endpoint = servedBy(ctx, name, action.minVersion());
         Identity caller = authenticator.authenticate(ctx.header("Authorization"));
-        RequestBody body = readBody(ctx);
-        ActionRequest request = new ActionRequest(caller.company(), body, callerIp(ctx), clock.millis());
-        CompletionStage<?> result = action.handler().handle(request);
-        if (result == null) {
-            throw new IllegalStateException("handler of " + name + " returned no stage");
+        rateLimits.acquire(caller);
+        String idempotencyKey = action.honoursIdempotencyKey() ? ctx.header(IdempotentReplies.HEADER) : null;
+        if (idempotencyKey != null) {
+            IdempotentReplies.validKey(idempotencyKey);
         }
+        byte[] bytes = readBytes(ctx);
+        RequestBody body = fields(ctx, bytes);
+        ActionRequest request = new ActionRequest(caller.company(), body, callerIp(ctx), clock.millis());
+        CompletionStage<?> result = idempotencyKey == null
+                ? run(action, request)
+                : idempotentReplies.answer(caller.company(), idempotencyKey, action.name(), requestBytes(ctx, bytes),
+                        () -> run(action, request));
         ctx.future(() -> result
                 .handle((value, error) -> {
                     if (error == null) {
@@ -129,6 +176,22 @@ public final class ClearMlRoutes {
                 .toCompletableFuture());
     }
 
+    private static CompletionStage<?> run(ActionDefinition action, ActionRequest request) {
+        CompletionStage<?> result = action.handler().handle(request);
+        if (result == null) {
+            throw new IllegalStateException("handler of " + action.name() + " returned no stage");
+        }
+        return result;
+    }
+
+    /** What a resend must repeat: the body, or the query string of a call without one. */
+    private static byte[] requestBytes(Context ctx, byte[] body) {
+        if (!JsonBodyParser.isBlank(body) || ctx.queryString() == null) {
+            return body;
+        }
+        return ("?" + ctx.queryString()).getBytes(StandardCharsets.UTF_8);
+    }
+
     private void login(Context ctx) {
         begin(ctx, AUTH_LOGIN);
         ApiVersion asked = askedVersion(ctx, AUTH_LOGIN);
@@ -137,7 +200,8 @@ public final class ClearMlRoutes {
         }
         Envelope.Endpoint endpoint = servedBy(ctx, AUTH_LOGIN, AUTH_LOGIN_VERSION);
         Identity caller = authenticator.authenticateBasic(ctx.header("Authorization"));
-        RequestBody body = readBody(ctx);
+        rateLimits.acquire(caller);
+        RequestBody body = fields(ctx, readBytes(ctx));
         Long seconds = body.requireBetween("expiration_sec", body.optionalLong("expiration_sec"),
                 1, config.tokenMaxExpiry().toSeconds());
         Duration validity = seconds == null ? config.tokenDefaultExpiry() : Duration.ofSeconds(seconds);
@@ -180,10 +244,11 @@ public final class ClearMlRoutes {
     }
 
     /**
-     * The call's fields. The body is read here, bounded by the limit whatever Content-Length says
-     * (a chunked body has none); an empty one means the query string's fields, or {@code {}}.
+     * The call's body, read here, bounded by the limit whatever Content-Length says (a chunked body
+     * has none). A body that stops arriving (idle timeout) or arrives too slowly (minimum data rate)
+     * is 408.
      */
-    private RequestBody readBody(Context ctx) {
+    private byte[] readBytes(Context ctx) {
         long limit = config.bodyLimitBytes();
         if (ctx.req().getContentLengthLong() > limit) {
             throw ApiException.payloadTooLarge(limit);
@@ -191,12 +256,31 @@ public final class ClearMlRoutes {
         byte[] bytes;
         try (InputStream in = ctx.req().getInputStream()) {
             bytes = in.readNBytes((int) limit + 1);
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
+            if (isTimeout(e)) {
+                throw ApiException.requestTimeout();
+            }
             throw ApiException.malformedRequest("request body could not be read");
         }
         if (bytes.length > limit) {
             throw ApiException.payloadTooLarge(limit);
         }
+        return bytes;
+    }
+
+    /** Whether reading failed because the body stopped or slowed below the minimum rate. */
+    private static boolean isTimeout(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (t instanceof TimeoutException
+                    || (t instanceof HttpException http && http.getCode() == 408)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The call's fields: the JSON body, or for an empty one the query string's fields, or {@code {}}. */
+    private RequestBody fields(Context ctx, byte[] bytes) {
         if (JsonBodyParser.isBlank(bytes)) {
             Map<String, List<String>> query = ctx.queryParamMap();
             return query.isEmpty() ? RequestBody.empty() : RequestBody.fromQueryString(query);
@@ -229,6 +313,9 @@ public final class ClearMlRoutes {
         } else {
             LOG.error("{} failed (id={})", endpointName(ctx), id(ctx), error);
             apiError = ApiException.internal();
+        }
+        if (apiError instanceof RateLimitedException limited) {
+            ctx.header("Retry-After", Long.toString(limited.retryAfterSeconds()));
         }
         write(ctx, apiError.httpCode(), apiError.subcode(), Envelope.error(id(ctx), ctx.attribute(ENDPOINT_ATTRIBUTE), apiError));
     }

@@ -10,21 +10,32 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The key pairs that may call the API, each belonging to one company. Loaded from a text file with
  * one {@code company_id:access_key:secret_key} per line ({@code #} starts a comment line, blank lines
  * are skipped; the secret is everything after the second colon). Secrets are compared in constant
- * time, and an unknown key costs the same comparison as a known one.
+ * time, and an unknown key costs the same comparison as a known plain one.
+ *
+ * <p>The secret of a line may be a {@link SecretHash salted hash} of it instead
+ * ({@code company:key:pbkdf2-sha256$600000$salt$hash}), so the file does not reveal the secrets.
+ * Checking one costs the PBKDF2 iterations (hundreds of milliseconds at the default), too much for every
+ * call of a client that sends Basic credentials each time; so once a key's secret was verified, a
+ * SHA-256 digest of it is kept for that key (one per key of the file: bounded) and later calls
+ * compare digests only. A wrong secret always costs the full PBKDF2 check.
  */
 public final class Credentials {
 
-    private record Entry(String company, byte[] secretDigest) {
+    /** One key: either the digest of a plain secret or the hash of one. */
+    private record Entry(String company, byte[] secretDigest, SecretHash secretHash) {
     }
 
     private static final byte[] UNKNOWN_KEY_DIGEST = digest("no such key");
 
     private final Map<String, Entry> byAccessKey;
+    /** Per hashed key, the digest of the secret last verified against its hash. */
+    private final Map<String, byte[]> verifiedDigests = new ConcurrentHashMap<>();
 
     private Credentials(Map<String, Entry> byAccessKey) {
         this.byAccessKey = Map.copyOf(byAccessKey);
@@ -56,7 +67,18 @@ public final class Credentials {
             if (entries.containsKey(accessKey)) {
                 throw new IllegalArgumentException(source + " line " + (i + 1) + ": access key listed twice");
             }
-            entries.put(accessKey, new Entry(parts[0].strip(), digest(parts[2].strip())));
+            String secret = parts[2].strip();
+            if (SecretHash.isHash(secret)) {
+                SecretHash hash;
+                try {
+                    hash = SecretHash.parse(secret);
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException(source + " line " + (i + 1) + ": " + e.getMessage());
+                }
+                entries.put(accessKey, new Entry(parts[0].strip(), null, hash));
+            } else {
+                entries.put(accessKey, new Entry(parts[0].strip(), digest(secret), null));
+            }
         }
         return new Credentials(entries);
     }
@@ -69,12 +91,32 @@ public final class Credentials {
     /** The identity of a key pair, or empty when the key is unknown or the secret wrong. */
     public Optional<Identity> verify(String accessKey, String secretKey) {
         Entry entry = byAccessKey.get(accessKey);
-        byte[] expected = entry == null ? UNKNOWN_KEY_DIGEST : entry.secretDigest();
-        boolean matches = MessageDigest.isEqual(expected, digest(secretKey));
+        byte[] given = digest(secretKey);
+        boolean matches;
+        if (entry == null) {
+            MessageDigest.isEqual(UNKNOWN_KEY_DIGEST, given);
+            matches = false;
+        } else if (entry.secretHash() == null) {
+            matches = MessageDigest.isEqual(entry.secretDigest(), given);
+        } else {
+            matches = matchesHash(accessKey, entry.secretHash(), secretKey, given);
+        }
         if (entry == null || !matches) {
             return Optional.empty();
         }
         return Optional.of(new Identity(entry.company(), accessKey));
+    }
+
+    private boolean matchesHash(String accessKey, SecretHash hash, String secretKey, byte[] given) {
+        byte[] verified = verifiedDigests.get(accessKey);
+        if (verified != null && MessageDigest.isEqual(verified, given)) {
+            return true;
+        }
+        if (!hash.matches(secretKey)) {
+            return false;
+        }
+        verifiedDigests.put(accessKey, given);
+        return true;
     }
 
     /** True while {@code identity}'s access key is listed for its company (tokens of removed keys stop working). */

@@ -61,4 +61,32 @@ class CredentialsTest {
         assertThat(credentials.isActive(new Identity("company-b", "key-a"))).isFalse();
         assertThat(credentials.isActive(new Identity("company-a", "key-gone"))).isFalse();
     }
+
+    @Test
+    void aHashedSecretVerifiesTheSecretItWasMadeFrom() {
+        String hash = SecretHash.create("secret-a", 1000);
+        Credentials credentials = Credentials.of("company-a:key-a:" + hash);
+
+        assertThat(hash).startsWith("pbkdf2-sha256$1000$");
+        assertThat(credentials.verify("key-a", "secret-a")).contains(new Identity("company-a", "key-a"));
+        assertThat(credentials.verify("key-a", "secret-a")).contains(new Identity("company-a", "key-a"));
+        assertThat(credentials.verify("key-a", "secret-b")).isEmpty();
+        assertThat(credentials.verify("key-a", hash)).isEmpty();
+    }
+
+    @Test
+    void twoHashesOfOneSecretDifferByTheirSalt() {
+        assertThat(SecretHash.create("secret-a", 1000)).isNotEqualTo(SecretHash.create("secret-a", 1000));
+    }
+
+    @Test
+    void aMalformedHashIsNamedByLineWithoutEchoingIt() {
+        assertThatThrownBy(() -> Credentials.parse(List.of("company-a:key-a:pbkdf2-sha256$many$c2FsdHNhbHQ$aGFzaA"), "creds"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("creds line 1")
+                .hasMessageContaining("iterations")
+                .hasMessageNotContaining("c2FsdHNhbHQ");
+        assertThatThrownBy(() -> Credentials.of("company-a:key-a:pbkdf2-sha256$1000$c2FsdHNhbHQ$aGFzaA"))
+                .hasMessageContaining("32 bytes");
+    }
 }

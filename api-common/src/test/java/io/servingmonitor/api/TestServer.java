@@ -73,11 +73,15 @@ final class TestServer implements AutoCloseable {
         return call("GET", path, basicA(), body);
     }
 
+    int port() {
+        return app.port();
+    }
+
     Reply send(HttpRequest request) {
         try {
             HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
             return new Reply(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""),
-                    response.body(), MAPPER.readTree(response.body()));
+                    response.body(), MAPPER.readTree(response.body()), response.headers());
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         } catch (InterruptedException e) {
@@ -91,8 +95,8 @@ final class TestServer implements AutoCloseable {
         app.stop();
     }
 
-    /** An answer: HTTP status, content type, raw text and parsed envelope. */
-    record Reply(int status, String contentType, String text, JsonNode json) {
+    /** An answer: HTTP status, content type, raw text, parsed envelope and headers. */
+    record Reply(int status, String contentType, String text, JsonNode json, java.net.http.HttpHeaders headers) {
         JsonNode meta() {
             return json.get("meta");
         }

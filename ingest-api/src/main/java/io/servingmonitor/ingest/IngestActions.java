@@ -73,12 +73,16 @@ public final class IngestActions {
         }
     }
 
-    /** The three write actions, to install with {@code ServingHttp} or {@code ClearMlRoutes}. */
+    /**
+     * The three write actions, to install with {@code ServingHttp} or {@code ClearMlRoutes}. Each
+     * honours {@code Idempotency-Key}: a resend with the same key gets the first answer and
+     * publishes no second event.
+     */
     public List<ActionDefinition> definitions() {
         return List.of(
-                new ActionDefinition(REGISTER_CONTAINER, VERSION, this::registerContainer),
-                new ActionDefinition(CONTAINER_STATUS_REPORT, VERSION, this::containerStatusReport),
-                new ActionDefinition(UNREGISTER_CONTAINER, VERSION, this::unregisterContainer));
+                new ActionDefinition(REGISTER_CONTAINER, VERSION, this::registerContainer).idempotent(),
+                new ActionDefinition(CONTAINER_STATUS_REPORT, VERSION, this::containerStatusReport).idempotent(),
+                new ActionDefinition(UNREGISTER_CONTAINER, VERSION, this::unregisterContainer).idempotent());
     }
 
     /** {@code serving.register_container}: the model report plus {@code timeout} (default 600 s). */

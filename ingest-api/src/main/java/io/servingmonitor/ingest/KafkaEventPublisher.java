@@ -158,11 +158,16 @@ public final class KafkaEventPublisher implements EventPublisher, AutoCloseable 
     }
 
     /**
-     * Kafka being unreachable, slow or failing over is 503 (the client may retry); an event we
-     * cannot serialize or that is too large is our bug and stays as is (500, logged by the caller).
+     * Kafka being unreachable, slow or failing over is 503 (the client may retry); an event over
+     * the record size limit (the producer's or the broker's) is 413, the caller's request being too
+     * large for it; an event we cannot serialize is our bug and stays as is (500, logged by the caller).
      */
     private static Throwable translate(Exception error) {
-        if (error instanceof SerializationException || error instanceof RecordTooLargeException) {
+        if (error instanceof RecordTooLargeException) {
+            LOG.warn("Event refused as too large for Kafka: {}", error.toString());
+            return ApiException.eventTooLarge();
+        }
+        if (error instanceof SerializationException) {
             return error;
         }
         if (error instanceof KafkaException || error instanceof IllegalStateException) {

@@ -28,6 +28,10 @@ import java.util.Optional;
  * @param rocksDbMemoryBytes off-heap memory shared by all RocksDB state stores of the process
  * @param maxClockSkew     how far an event's own time may be from the broker's append time before
  *                         the append time replaces it
+ * @param rateLimit        calls per access key ({@code ApiConfig.RateLimit.OFF} by default); more is 429
+ * @param idleTimeout      how long a connection may send nothing before it is closed
+ * @param minRequestDataRate slowest accepted request body, bytes per second (0: no minimum)
+ * @param readQueue        store reads that may wait for a read thread; more are answered 503
  */
 public record LauncherOptions(
         String host,
@@ -49,7 +53,11 @@ public record LauncherOptions(
         boolean containerAutoUnregister,
         int streamThreads,
         long rocksDbMemoryBytes,
-        Duration maxClockSkew) {
+        Duration maxClockSkew,
+        ApiConfig.RateLimit rateLimit,
+        Duration idleTimeout,
+        long minRequestDataRate,
+        int readQueue) {
 
     /** The environment variable that may carry the token secret instead of a flag (keeps it out of `ps`). */
     public static final String TOKEN_SECRET_ENV = "SERVING_MONITOR_TOKEN_SECRET";
@@ -83,7 +91,16 @@ public record LauncherOptions(
             "  --rocksdb-memory SIZE      off-heap memory of all RocksDB state stores: block cache, index and filter",
             "                             blocks, memtables; bytes or with k, m, g (default 256m)",
             "  --max-clock-skew DUR       an event time farther than this from the broker's append time is replaced",
-            "                             by the append time (default 10s; 0s: always the append time)");
+            "                             by the append time (default 10s; 0s: always the append time)",
+            "  --rate-limit N/PERIOD      calls per access key, e.g. 100/s, 6000/m, 50/10s; more is 429 with Retry-After",
+            "                             (default off)",
+            "  --idle-timeout DUR         close a connection silent this long; a body that stops is 408 (default 30s)",
+            "  --min-request-rate BYTES   slowest accepted request body in bytes/s, else 408 (default 1024; 0: none)",
+            "  --read-queue N             store reads waiting for a read thread before reads are 503 (default 1000)",
+            "",
+            "       serving-monitor hash-secret [--iterations N] < secret",
+            "                             prints a salted hash (PBKDF2-HMAC-SHA256) of the secret read from stdin,",
+            "                             for the third field of a --credentials line");
 
     /**
      * Parses the arguments after the {@code standalone} command.
@@ -113,6 +130,10 @@ public record LauncherOptions(
         int streamThreads = StreamsSettings.defaultStreamThreads();
         long rocksDbMemory = StreamsSettings.DEFAULT_ROCKSDB_MEMORY_BYTES;
         Duration maxClockSkew = ProcessorConfig.DEFAULT_MAX_CLOCK_SKEW;
+        ApiConfig.RateLimit rateLimit = ApiConfig.RateLimit.OFF;
+        Duration idleTimeout = ApiConfig.DEFAULT_IDLE_TIMEOUT;
+        long minRequestRate = ApiConfig.DEFAULT_MIN_REQUEST_DATA_RATE;
+        int readQueue = DEFAULT_READ_QUEUE;
 
         for (int i = 0; i < args.size(); i++) {
             String flag = args.get(i);
@@ -154,6 +175,10 @@ public record LauncherOptions(
                 case "--stream-threads" -> streamThreads = intIn(flag, value, 1, 256);
                 case "--rocksdb-memory" -> rocksDbMemory = bytes(flag, value, MIN_ROCKSDB_MEMORY);
                 case "--max-clock-skew" -> maxClockSkew = durationAtMost(flag, value, MAX_CLOCK_SKEW);
+                case "--rate-limit" -> rateLimit = rateLimit(flag, value);
+                case "--idle-timeout" -> idleTimeout = positive(flag, duration(flag, value));
+                case "--min-request-rate" -> minRequestRate = intIn(flag, value, 0, Integer.MAX_VALUE);
+                case "--read-queue" -> readQueue = intIn(flag, value, 1, 1_000_000);
                 default -> throw new IllegalArgumentException("unknown option " + flag + "\n" + USAGE);
             }
         }
@@ -167,7 +192,7 @@ public record LauncherOptions(
                 Optional.ofNullable(bootstrap), kafkaPort, applicationId,
                 new TopicSettings(partitions, (short) replication), resolutions, minChart, bodyLimit,
                 Optional.ofNullable(secret), standby, trustedProxies, autoRegister, autoUnregister, streamThreads,
-                rocksDbMemory, maxClockSkew);
+                rocksDbMemory, maxClockSkew, rateLimit, idleTimeout, minRequestRate, readQueue);
     }
 
     /** Beyond a day a skewed clock is trusted for longer than any window or timeout it could harm. */
@@ -179,6 +204,24 @@ public record LauncherOptions(
             throw new IllegalArgumentException(flag + " must be between 0s and " + max.toHours() + "h, not " + value);
         }
         return duration;
+    }
+
+    /** Reads waiting for a read thread by default: ample for bursts, small next to the heap. */
+    static final int DEFAULT_READ_QUEUE = 1000;
+
+    private static ApiConfig.RateLimit rateLimit(String flag, String value) {
+        try {
+            return ApiConfig.RateLimit.parse(value);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(flag + ": " + e.getMessage());
+        }
+    }
+
+    private static Duration positive(String flag, Duration value) {
+        if (value.isZero() || value.isNegative()) {
+            throw new IllegalArgumentException(flag + " must be more than 0, not " + value.toSeconds() + "s");
+        }
+        return value;
     }
 
     /** Below this RocksDB would flush memtables of a few kilobytes and cache next to nothing. */

@@ -8,8 +8,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The command line: {@code serving-monitor standalone [options]}. Runs until Ctrl-C / SIGTERM,
- * then shuts everything down cleanly.
+ * The command line: {@code serving-monitor standalone [options]} runs until Ctrl-C / SIGTERM,
+ * then shuts everything down cleanly; {@code serving-monitor hash-secret} prints the salted hash
+ * of a secret key read from standard input ({@link HashSecretCommand}).
  */
 public final class ServingMonitor {
 
@@ -18,7 +19,11 @@ public final class ServingMonitor {
     private ServingMonitor() {
     }
 
-    public static void main(String[] args) throws InterruptedException {
+    public static void main(String[] args) throws InterruptedException, java.io.IOException {
+        if (args.length > 0 && args[0].equals("hash-secret")) {
+            System.exit(HashSecretCommand.run(Arrays.asList(args).subList(1, args.length), System.in, System.out, System.err));
+            return;
+        }
         if (args.length == 0 || !args[0].equals("standalone")) {
             System.err.println(LauncherOptions.USAGE);
             System.exit(2);

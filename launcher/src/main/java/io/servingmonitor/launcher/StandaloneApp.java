@@ -41,7 +41,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.streams.CloseOptions;
@@ -133,6 +132,9 @@ public final class StandaloneApp implements AutoCloseable {
                 .tokenSecret(tokenSecret)
                 .bodyLimitBytes(options.bodyLimitBytes())
                 .trustedProxies(options.trustedProxies())
+                .rateLimit(options.rateLimit())
+                .idleTimeout(options.idleTimeout())
+                .minRequestDataRate(options.minRequestDataRate())
                 .build();
 
         int port = options.port() == 0 ? freePort() : options.port();
@@ -155,8 +157,9 @@ public final class StandaloneApp implements AutoCloseable {
         closeInReverse.add(() -> publisher.close(PUBLISHER_CLOSE_TIMEOUT));
         closeInReverse.add(publisher.bindMetrics(metrics.registry()));
 
-        ExecutorService readExecutor = Executors.newFixedThreadPool(
-                Math.max(2, Runtime.getRuntime().availableProcessors()), daemon("query-read"));
+        // Bounded: when reads pile up faster than the stores answer, more are refused with 503 at once.
+        ExecutorService readExecutor = StoreReads.boundedExecutor(
+                Math.max(2, Runtime.getRuntime().availableProcessors()), options.readQueue());
         closeInReverse.add(readExecutor::shutdownNow);
         QueryConfig queryConfig = new QueryConfig(options.minChartInterval(), QueryConfig.defaults().maxWindowsPerQuery(),
                 QueryConfig.defaults().maxBuckets(), QueryConfig.defaults().readTimeout());
@@ -248,13 +251,5 @@ public final class StandaloneApp implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("no free port for HTTP", e);
         }
-    }
-
-    private static java.util.concurrent.ThreadFactory daemon(String name) {
-        return runnable -> {
-            Thread thread = new Thread(runnable, name);
-            thread.setDaemon(true);
-            return thread;
-        };
     }
 }

@@ -524,7 +524,7 @@ class ComposeFileTest {
 
     // ---- general helpers
 
-    private static Path repositoryRoot() {
+    static Path repositoryRoot() {
         for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
             if (Files.isRegularFile(dir.resolve("docker-compose.yml")) && Files.isRegularFile(dir.resolve("launcher/pom.xml"))) {
                 return dir;

@@ -89,6 +89,35 @@ class LauncherOptionsTest {
     }
 
     @Test
+    void abuseLimitsDefaultToOffForTheRateAndToBoundsForSlowClientsAndReads() {
+        LauncherOptions options = parse();
+
+        assertThat(options.rateLimit().enabled()).as("rate limit off by default").isFalse();
+        assertThat(options.idleTimeout()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(options.minRequestDataRate()).isEqualTo(1024);
+        assertThat(options.readQueue()).isEqualTo(1000);
+    }
+
+    @Test
+    void abuseLimitFlagsAreParsed() {
+        LauncherOptions options = parse("--rate-limit", "50/10s", "--idle-timeout", "5s", "--min-request-rate", "0",
+                "--read-queue", "20");
+
+        assertThat(options.rateLimit()).isEqualTo(new io.servingmonitor.api.ApiConfig.RateLimit(50, Duration.ofSeconds(10)));
+        assertThat(options.idleTimeout()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(options.minRequestDataRate()).isZero();
+        assertThat(options.readQueue()).isEqualTo(20);
+    }
+
+    @Test
+    void badAbuseLimitValuesNameTheirFlag() {
+        assertThatThrownBy(() -> parse("--rate-limit", "lots")).hasMessageContaining("--rate-limit");
+        assertThatThrownBy(() -> parse("--idle-timeout", "0s")).hasMessageContaining("--idle-timeout");
+        assertThatThrownBy(() -> parse("--min-request-rate", "-1")).hasMessageContaining("--min-request-rate");
+        assertThatThrownBy(() -> parse("--read-queue", "0")).hasMessageContaining("--read-queue");
+    }
+
+    @Test
     void eachContainerAutoFlagIsSetOnItsOwn() {
         LauncherOptions strictRegister = parse("--container-auto-register", "false");
         LauncherOptions strictUnregister = parse("--container-auto-unregister", "false", "--container-auto-register", "true");

@@ -6,8 +6,13 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
@@ -25,6 +30,9 @@ import org.slf4j.LoggerFactory;
  * {@link TransientReadException} (an owner not known yet, a peer that cannot answer right now).
  * A store that is not available because the instance is shutting down answers 503 at once; an
  * unknown store is a programming error and is not retried; an {@link ApiException} is the answer.
+ *
+ * <p>The read executor should have a bounded queue ({@link #boundedExecutor}): when it refuses a
+ * read (its queue is full, or it is shut down) the read answers 503 at once instead of waiting.
  */
 public final class StoreReads {
 
@@ -38,6 +46,23 @@ public final class StoreReads {
     public StoreReads(Executor executor, Duration deadline) {
         this.executor = executor;
         this.deadline = deadline;
+    }
+
+    /**
+     * A read executor of {@code threads} daemon threads that holds at most {@code queueSize}
+     * waiting reads (each attempt and each retry of a read is one); beyond that reads are refused.
+     */
+    public static ExecutorService boundedExecutor(int threads, int queueSize) {
+        if (threads < 1 || queueSize < 1) {
+            throw new IllegalArgumentException("read threads and queue size must be at least 1");
+        }
+        AtomicInteger counter = new AtomicInteger();
+        return new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(queueSize),
+                runnable -> {
+                    Thread thread = new Thread(runnable, "query-read-" + counter.incrementAndGet());
+                    thread.setDaemon(true);
+                    return thread;
+                });
     }
 
     /** The executor reads run on (never a request thread). */
@@ -66,7 +91,13 @@ public final class StoreReads {
      * of being retried (for a peer's forwarded query: the caller locates again and retries).
      */
     public <T> CompletionStage<T> runOnce(Supplier<T> read) {
-        return CompletableFuture.supplyAsync(read, executor).handle((value, error) -> {
+        CompletableFuture<T> started;
+        try {
+            started = CompletableFuture.supplyAsync(read, executor);
+        } catch (RejectedExecutionException e) {
+            return CompletableFuture.failedFuture(busy());
+        }
+        return started.handle((value, error) -> {
             if (error == null) {
                 return value;
             }
@@ -81,25 +112,32 @@ public final class StoreReads {
 
     private <T> void attempt(Function<Duration, CompletionStage<T>> attempt, CompletableFuture<T> result,
                              long deadlineNanos, long backoffMs) {
-        executor.execute(() -> {
-            CompletionStage<T> stage;
-            try {
-                stage = attempt.apply(Duration.ofNanos(Math.max(0, deadlineNanos - System.nanoTime())));
-            } catch (RuntimeException e) {
-                stage = CompletableFuture.failedFuture(e);
+        try {
+            executor.execute(() -> runAttempt(attempt, result, deadlineNanos, backoffMs));
+        } catch (RejectedExecutionException e) {
+            result.completeExceptionally(busy());
+        }
+    }
+
+    private <T> void runAttempt(Function<Duration, CompletionStage<T>> attempt, CompletableFuture<T> result,
+                                long deadlineNanos, long backoffMs) {
+        CompletionStage<T> stage;
+        try {
+            stage = attempt.apply(Duration.ofNanos(Math.max(0, deadlineNanos - System.nanoTime())));
+        } catch (RuntimeException e) {
+            stage = CompletableFuture.failedFuture(e);
+        }
+        stage.whenComplete((value, error) -> {
+            if (error == null) {
+                result.complete(value);
+                return;
             }
-            stage.whenComplete((value, error) -> {
-                if (error == null) {
-                    result.complete(value);
-                    return;
-                }
-                Throwable cause = unwrap(error);
-                if (isTransient(cause)) {
-                    retryOrGiveUp(attempt, result, deadlineNanos, backoffMs, cause);
-                } else {
-                    result.completeExceptionally(failure(cause));
-                }
-            });
+            Throwable cause = unwrap(error);
+            if (isTransient(cause)) {
+                retryOrGiveUp(attempt, result, deadlineNanos, backoffMs, cause);
+            } else {
+                result.completeExceptionally(failure(cause));
+            }
         });
     }
 
@@ -112,7 +150,8 @@ public final class StoreReads {
             return;
         }
         LOG.debug("retrying a store read in {} ms: {}", backoffMs, cause.toString());
-        Executor later = CompletableFuture.delayedExecutor(backoffMs, TimeUnit.MILLISECONDS, executor);
+        // The delay's own thread only hands the retry to the read executor, which may refuse it (503).
+        Executor later = CompletableFuture.delayedExecutor(backoffMs, TimeUnit.MILLISECONDS);
         later.execute(() -> attempt(attempt, result, deadlineNanos, Math.min(backoffMs * 2, MAX_BACKOFF_MS)));
     }
 
@@ -127,8 +166,20 @@ public final class StoreReads {
                 && !(error instanceof StreamsStoppedException);
     }
 
-    /** What a non-transient failure answers: shutting down is 503, an unknown store is logged (a bug). */
-    private static Throwable failure(Throwable error) {
+    /** 503: the read queue is full (or the pool is shut down). */
+    private static ApiException busy() {
+        LOG.warn("read queue full; a read is answered 503");
+        return ApiException.unavailable("Too many reads waiting; retry later");
+    }
+
+    /**
+     * What a non-transient failure answers: a read the executor refused and shutting down are 503,
+     * an unknown store is logged (a bug).
+     */
+    static Throwable failure(Throwable error) {
+        if (error instanceof RejectedExecutionException) {
+            return busy();
+        }
         if (error instanceof StateStoreNotAvailableException || error instanceof StreamsStoppedException) {
             return ApiException.unavailable("the query service is shutting down");
         }
