@@ -1,6 +1,7 @@
 package io.servingmonitor.ingest;
 
 import io.servingmonitor.api.RequestBody;
+import io.servingmonitor.topics.ContainerEvent;
 import io.servingmonitor.topics.LoadReport;
 import io.servingmonitor.topics.MachineStats;
 import io.servingmonitor.topics.ModelInfo;
@@ -47,7 +48,7 @@ final class ReportParser {
      * every character a control character, which JSON escapes as six bytes; with plain text at every
      * cap it is about 220 KB, and a ClearML SDK report is about 1 KB.
      */
-    static final int MAX_EVENT_BYTES = 512 * 1024;
+    static final int MAX_EVENT_BYTES = ContainerEvent.MAX_SERIALIZED_BYTES;
     /** Larger counts, rates or machine figures are not real measurements. */
     static final double MAX_MAGNITUDE = 1e15;
 
