@@ -26,6 +26,8 @@ import java.util.Optional;
  *                                container succeeds (false: 400/1051)
  * @param streamThreads    Kafka Streams threads of this instance
  * @param rocksDbMemoryBytes off-heap memory shared by all RocksDB state stores of the process
+ * @param metricGrace      how long a metric window waits for late reports (must cover a failover)
+ * @param sessionTimeout   how long the group waits for a silent instance before moving its tasks
  */
 public record LauncherOptions(
         String host,
@@ -46,7 +48,9 @@ public record LauncherOptions(
         boolean containerAutoRegister,
         boolean containerAutoUnregister,
         int streamThreads,
-        long rocksDbMemoryBytes) {
+        long rocksDbMemoryBytes,
+        Duration metricGrace,
+        Duration sessionTimeout) {
 
     /** The environment variable that may carry the token secret instead of a flag (keeps it out of `ps`). */
     public static final String TOKEN_SECRET_ENV = "SERVING_MONITOR_TOKEN_SECRET";
@@ -78,7 +82,11 @@ public record LauncherOptions(
             "                             unregistering an unknown container succeeds (default true; false: 400/1051)",
             "  --stream-threads N         Kafka Streams threads (default: the number of cores)",
             "  --rocksdb-memory SIZE      off-heap memory of all RocksDB state stores: block cache, index and filter",
-            "                             blocks, memtables; bytes or with k, m, g (default 256m)");
+            "                             blocks, memtables; bytes or with k, m, g (default 256m)",
+            "  --metric-grace DUR         how long a metric window waits for late reports, such as those replayed",
+            "                             after a failover (default 5m; closed windows reach metric-windows that much later)",
+            "  --session-timeout DUR      how long Kafka waits for a silent instance before moving its work to the",
+            "                             others, 6s to 30m (default 45s)");
 
     /**
      * Parses the arguments after the {@code standalone} command.
@@ -107,6 +115,8 @@ public record LauncherOptions(
         boolean autoUnregister = true;
         int streamThreads = StreamsSettings.defaultStreamThreads();
         long rocksDbMemory = StreamsSettings.DEFAULT_ROCKSDB_MEMORY_BYTES;
+        Duration metricGrace = ProcessorConfig.DEFAULT_METRIC_GRACE;
+        Duration sessionTimeout = StreamsSettings.DEFAULT_SESSION_TIMEOUT;
 
         for (int i = 0; i < args.size(); i++) {
             String flag = args.get(i);
@@ -147,11 +157,19 @@ public record LauncherOptions(
                 case "--container-auto-unregister" -> autoUnregister = bool(flag, value);
                 case "--stream-threads" -> streamThreads = intIn(flag, value, 1, 256);
                 case "--rocksdb-memory" -> rocksDbMemory = bytes(flag, value, MIN_ROCKSDB_MEMORY);
+                case "--metric-grace" -> metricGrace = duration(flag, value);
+                case "--session-timeout" -> sessionTimeout = durationIn(flag, value, MIN_SESSION_TIMEOUT, MAX_SESSION_TIMEOUT);
                 default -> throw new IllegalArgumentException("unknown option " + flag + "\n" + USAGE);
             }
         }
         if (advertisedHost == null) {
             advertisedHost = host.equals("0.0.0.0") ? "127.0.0.1" : host;
+        }
+        Duration finestRetention = resolutions.get(0).retention();
+        if (metricGrace.isNegative() || metricGrace.compareTo(finestRetention) > 0) {
+            // A window is kept at least its grace: a longer one would keep the finest windows past their retention.
+            throw new IllegalArgumentException("--metric-grace must be between 0s and the finest resolution's retention ("
+                    + finestRetention.toSeconds() + "s), not " + metricGrace.toSeconds() + "s");
         }
         if (secret != null && secret.length() < 32) {
             throw new IllegalArgumentException(secretSource + ": the token secret must be at least 32 characters");
@@ -160,8 +178,12 @@ public record LauncherOptions(
                 Optional.ofNullable(bootstrap), kafkaPort, applicationId,
                 new TopicSettings(partitions, (short) replication), resolutions, minChart, bodyLimit,
                 Optional.ofNullable(secret), standby, trustedProxies, autoRegister, autoUnregister, streamThreads,
-                rocksDbMemory);
+                rocksDbMemory, metricGrace, sessionTimeout);
     }
+
+    /** The broker's default bounds of a group session ({@code group.min/max.session.timeout.ms}). */
+    static final Duration MIN_SESSION_TIMEOUT = Duration.ofSeconds(6);
+    static final Duration MAX_SESSION_TIMEOUT = Duration.ofMinutes(30);
 
     /** Below this RocksDB would flush memtables of a few kilobytes and cache next to nothing. */
     static final long MIN_ROCKSDB_MEMORY = 16L * 1024 * 1024;
@@ -226,6 +248,15 @@ public record LauncherOptions(
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(flag + ": " + e.getMessage());
         }
+    }
+
+    private static Duration durationIn(String flag, String value, Duration min, Duration max) {
+        Duration d = duration(flag, value);
+        if (d.compareTo(min) < 0 || d.compareTo(max) > 0) {
+            throw new IllegalArgumentException(flag + " must be between " + min.toSeconds() + "s and "
+                    + max.toMinutes() + "m, not " + value);
+        }
+        return d;
     }
 
     private static List<MetricResolution> resolutions(String flag, String value) {

@@ -10,6 +10,15 @@ import java.util.List;
  */
 public record ProcessorConfig(List<MetricResolution> resolutions, Duration expiryScanInterval, Duration metricGrace) {
 
+    /**
+     * How long a metric window waits for late reports unless told otherwise: 5 minutes, longer than
+     * a failover of the documented length (Kafka's 45 s session timeout before a dead instance's
+     * tasks move, then their restore, bounded by a minute in the fault tests), so that the reports
+     * a surviving instance replays after taking over still count in their windows. A longer grace
+     * publishes closed windows to {@code metric-windows} later; reads see open windows anyway.
+     */
+    public static final Duration DEFAULT_METRIC_GRACE = Duration.ofMinutes(5);
+
     public ProcessorConfig {
         if (expiryScanInterval.isNegative() || expiryScanInterval.isZero()) {
             throw new IllegalArgumentException("the expiry scan interval must be positive: " + expiryScanInterval);
@@ -26,12 +35,12 @@ public record ProcessorConfig(List<MetricResolution> resolutions, Duration expir
         }
     }
 
-    /** 10 s windows kept 2 days and 5 min windows kept 90 days; expiry checked every second; 30 s grace. */
+    /** 10 s windows kept 2 days and 5 min windows kept 90 days; expiry checked every second; {@link #DEFAULT_METRIC_GRACE}. */
     public static ProcessorConfig defaults() {
         return new ProcessorConfig(
                 List.of(new MetricResolution(Duration.ofSeconds(10), Duration.ofDays(2)),
                         new MetricResolution(Duration.ofMinutes(5), Duration.ofDays(90))),
                 Duration.ofSeconds(1),
-                Duration.ofSeconds(30));
+                DEFAULT_METRIC_GRACE);
     }
 }
