@@ -2,10 +2,8 @@ package io.servingmonitor.faults;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.servingmonitor.faults.InstanceKillScenario.Cycle;
 import io.servingmonitor.faults.InstanceKillScenario.RestartFigures;
 import io.servingmonitor.faults.InstanceKillScenario.Result;
-import io.servingmonitor.faults.InstanceKillScenario.Restart;
 import io.servingmonitor.processor.StreamsSettings;
 import io.servingmonitor.testkafka.KafkaFixture;
 import java.nio.file.Path;
@@ -44,10 +42,10 @@ class InstanceKillScenarioTest {
 
     @BeforeAll
     static void runScenario() throws Exception {
-        result = InstanceKillScenario.run(new InstanceKillScenario.Settings(KAFKA.bootstrapServers(), workDir,
-                List.of(new Cycle(SESSION_TIMEOUT.plusSeconds(5), Restart.SAME_STATE_DIR),
-                        new Cycle(Duration.ofSeconds(3), Restart.EMPTY_STATE_DIR)),
-                16, 16, Duration.ofSeconds(30), Duration.ofSeconds(8), SESSION_TIMEOUT, Duration.ofSeconds(120),
+        InstanceKillScenario.Settings settings = InstanceKillScenario.alternating(KAFKA.bootstrapServers(), workDir, 2);
+        result = InstanceKillScenario.run(new InstanceKillScenario.Settings(settings.bootstrapServers(), workDir,
+                settings.cycles(), settings.containers(), settings.reportsPerSecond(), settings.containerTimeout(),
+                settings.loadBetweenKills(), settings.sessionTimeout(), settings.startTimeout(),
                 List.of(System.getProperty(EXTRA_ARGUMENTS, "").split(" ")).stream().filter(a -> !a.isBlank()).toList()));
         System.out.print(result.summary());
     }
