@@ -52,9 +52,13 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  *   <li>every 10 s window of every container ({@code get_endpoint_metrics_history} per container,
  *       for {@code requests} and {@code latency_ms}) with the reports that fell in it. Report
  *       {@code n} of a container has {@code requests_num = n} and {@code latency_ms = 256 * 2^(n mod 30)}:
- *       a window's latency mean then changes by more than 1 whenever a report is counted twice or
+ *       a window's latency mean then changes by more than 0.1 (the check allows 0.011 for the
+ *       chart's rounding to 2 decimals) whenever one of up to 30 reports is counted twice or
  *       not at all (distinct powers of two never average to one of themselves), and its requests
- *       value is its last report's number;</li>
+ *       value is its last report's number. Limit: a mean cannot show a window whose every report
+ *       was counted twice, nor a duplicate in a window of a single report; a replay from an old
+ *       commit (the way counts double) starts and ends inside windows with other reports, which
+ *       it does show. At the default rate a container sends about ten reports per window;</li>
  *   <li>{@code container-state}: no container was expired (tombstoned) while it kept reporting,
  *       although their timeout may be shorter than a failover.</li>
  * </ul>
