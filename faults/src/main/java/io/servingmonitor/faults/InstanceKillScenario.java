@@ -3,21 +3,29 @@ package io.servingmonitor.faults;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.servingmonitor.api.client.ServingClient;
 import io.servingmonitor.api.client.ServingClient.Reply;
+import io.servingmonitor.processor.MetricResolution;
+import io.servingmonitor.processor.ProcessorConfig;
 import io.servingmonitor.processor.StreamsSettings;
 import io.servingmonitor.topics.ContainerEntry;
 import io.servingmonitor.topics.ContainerEvent;
 import io.servingmonitor.topics.ContainerEventType;
 import io.servingmonitor.topics.ContainerKey;
+import io.servingmonitor.topics.ContainerSample;
+import io.servingmonitor.topics.EndpointContainerKey;
+import io.servingmonitor.topics.MetricAccumulator;
+import io.servingmonitor.topics.MetricType;
 import io.servingmonitor.topics.Serdes;
 import io.servingmonitor.topics.Topics;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -33,6 +41,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.Deserializer;
 
 /**
  * Kill -9 of a processing instance under load, restarted on its own state dir or on an empty one,
@@ -59,6 +69,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  *       was counted twice, nor a duplicate in a window of a single report; a replay from an old
  *       commit (the way counts double) starts and ends inside windows with other reports, which
  *       it does show. At the default rate a container sends about ten reports per window;</li>
+ *   <li>the same windows as the store keeps them, from its changelog (read_committed): the
+ *       count, sum and max of every window, which also see a window counted twice as a whole;</li>
  *   <li>{@code container-state}: no container was expired (tombstoned) while it kept reporting,
  *       although their timeout may be shorter than a failover.</li>
  * </ul>
@@ -137,13 +149,13 @@ public final class InstanceKillScenario {
      */
     public record Result(int cycles, long writesSent, long writesAcknowledged, long writesFound, long duplicates,
                          long lost, long unacknowledgedFound, int windowsChecked, List<String> windowMismatches,
-                         List<String> rowMismatches, List<String> expiredContainers, List<RestartFigures> restarts,
-                         Duration catchUp) {
+                         List<String> storedWindowMismatches, List<String> rowMismatches,
+                         List<String> expiredContainers, List<RestartFigures> restarts, Duration catchUp) {
 
         /** Nothing lost, nothing twice, every row and window as computed, nothing expired. */
         public boolean clean() {
-            return lost == 0 && duplicates == 0 && windowMismatches.isEmpty() && rowMismatches.isEmpty()
-                    && expiredContainers.isEmpty();
+            return lost == 0 && duplicates == 0 && windowMismatches.isEmpty() && storedWindowMismatches.isEmpty()
+                    && rowMismatches.isEmpty() && expiredContainers.isEmpty();
         }
 
         /** One line per figure, for a console. */
@@ -152,15 +164,17 @@ public final class InstanceKillScenario {
             s.append(String.format(Locale.ROOT, "instance kill: %d cycles, writes sent %d, acknowledged %d, found %d,"
                             + " duplicates %d, lost %d, found without 200 %d%n", cycles, writesSent, writesAcknowledged,
                     writesFound, duplicates, lost, unacknowledgedFound));
-            s.append(String.format(Locale.ROOT, "  windows checked %d, mismatched %d; row mismatches %d;"
-                            + " expired containers %d; caught up in %.1f s%n", windowsChecked, windowMismatches.size(),
-                    rowMismatches.size(), expiredContainers.size(), catchUp.toMillis() / 1000.0));
+            s.append(String.format(Locale.ROOT, "  windows checked %d, mismatched in charts %d, in the store's changelog %d;"
+                            + " row mismatches %d; expired containers %d; caught up in %.1f s%n", windowsChecked,
+                    windowMismatches.size(), storedWindowMismatches.size(), rowMismatches.size(),
+                    expiredContainers.size(), catchUp.toMillis() / 1000.0));
             for (RestartFigures r : restarts) {
                 s.append(String.format(Locale.ROOT, "  restart on %s after %d s down: healthy in %.1f s, %s%n",
                         r.cycle().restart(), r.cycle().downtime().toSeconds(), r.restartToHealthy().toMillis() / 1000.0,
                         r.restoredRecords() < 0 ? "no active restore logged (warm-up copies first)" : r.restoredRecords() + " records restored"));
             }
             windowMismatches.stream().limit(10).forEach(m -> s.append("  window: ").append(m).append('\n'));
+            storedWindowMismatches.stream().limit(10).forEach(m -> s.append("  stored window: ").append(m).append('\n'));
             rowMismatches.stream().limit(10).forEach(m -> s.append("  row: ").append(m).append('\n'));
             expiredContainers.stream().limit(10).forEach(m -> s.append("  expired: ").append(m).append('\n'));
             return s.toString();
@@ -177,6 +191,8 @@ public final class InstanceKillScenario {
     private static final Duration POLL = Duration.ofSeconds(1);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration TOPIC_READ_TIMEOUT = Duration.ofSeconds(60);
+    private static final MetricResolution TEN_SECONDS = ProcessorConfig.defaults().resolutions().get(0);
+    private static final int WINDOWED_KEY_SUFFIX = Long.BYTES + Integer.BYTES;
     /** Kafka Streams' line at the end of each changelog partition's restore. */
     private static final Pattern RESTORED = Pattern.compile("Finished restoring changelog .* with a total number of (\\d+) records");
     private static final String CHANGELOG_READER_LOG = "-Dorg.slf4j.simpleLogger.log."
@@ -313,7 +329,8 @@ public final class InstanceKillScenario {
         }
         Duration catchUp = Duration.ofNanos(System.nanoTime() - started);
         return new Result(settings.cycles().size(), sent, acknowledged.size(), found.size(), duplicates, lost,
-                unacknowledgedFound, expected.windowCount(), windows, rows, expiredContainers(expected), restarts, catchUp);
+                unacknowledgedFound, expected.windowCount(), windows, storedWindowMismatches(expected), rows,
+                expiredContainers(expected), restarts, catchUp);
     }
 
     /** What the reads must show, from the reports found (each once). */
@@ -441,6 +458,60 @@ public final class InstanceKillScenario {
                     }
                 }
             }
+        }
+        return cap(mismatches);
+    }
+
+    /**
+     * The 10 s windows as the store keeps them, count, sum and max of every window, from its
+     * changelog (read_committed: what a restore would bring back), against the reports found. This
+     * sees what a chart's mean cannot: a window whose every report was counted twice.
+     */
+    private List<String> storedWindowMismatches(Expected expected) {
+        String changelog = applicationId + "-" + TEN_SECONDS.storeName() + "-changelog";
+        Deserializer<EndpointContainerKey> keys = Serdes.endpointContainerKey().deserializer();
+        Deserializer<ContainerSample> samples = Serdes.containerSample().deserializer();
+        Map<String, TreeMap<Long, ContainerSample>> stored = new TreeMap<>();
+        List<String> mismatches = new ArrayList<>();
+        for (ConsumerRecord<byte[], byte[]> record : TopicReader.readAll(settings.bootstrapServers(), changelog,
+                new ByteArrayDeserializer(), new ByteArrayDeserializer(), TOPIC_READ_TIMEOUT)) {
+            byte[] key = record.key();
+            // A window store's changelog key: the record key's bytes, the window start, a sequence number.
+            if (key == null || key.length <= WINDOWED_KEY_SUFFIX) {
+                continue;
+            }
+            EndpointContainerKey container = keys.deserialize(changelog, Arrays.copyOf(key, key.length - WINDOWED_KEY_SUFFIX));
+            if (!container.company().equals(COMPANY)) {
+                continue;
+            }
+            long windowStart = ByteBuffer.wrap(key, key.length - WINDOWED_KEY_SUFFIX, Long.BYTES).getLong();
+            TreeMap<Long, ContainerSample> windows = stored.computeIfAbsent(container.containerId(), c -> new TreeMap<>());
+            if (record.value() == null) {
+                windows.remove(windowStart);
+            } else {
+                windows.put(windowStart, samples.deserialize(changelog, record.value()));
+            }
+        }
+        for (Map.Entry<String, TreeMap<Long, List<Long>>> container : expected.windows.entrySet()) {
+            TreeMap<Long, ContainerSample> windows = stored.getOrDefault(container.getKey(), new TreeMap<>());
+            for (Map.Entry<Long, List<Long>> window : container.getValue().entrySet()) {
+                String where = container.getKey() + " window " + window.getKey();
+                ContainerSample sample = windows.remove(window.getKey());
+                MetricAccumulator latency = sample == null ? null : sample.metrics().get(MetricType.LATENCY_MS);
+                MetricAccumulator requests = sample == null ? null : sample.metrics().get(MetricType.REQUESTS);
+                if (latency == null || requests == null) {
+                    mismatches.add(where + ": not stored, " + window.getValue().size() + " reports acknowledged");
+                    continue;
+                }
+                List<Long> numbers = window.getValue();
+                compare(mismatches, where + " report count", numbers.size(), latency.count(), 0);
+                compare(mismatches, where + " latency sum",
+                        numbers.stream().mapToLong(InstanceKillScenario::latencyOf).sum(), latency.sum(), 0);
+                compare(mismatches, where + " requests max",
+                        numbers.stream().mapToLong(Long::longValue).max().orElseThrow(), requests.max(), 0);
+            }
+            windows.forEach((start, sample) -> mismatches.add(container.getKey() + " window " + start
+                    + ": stored without an acknowledged report: " + sample));
         }
         return cap(mismatches);
     }

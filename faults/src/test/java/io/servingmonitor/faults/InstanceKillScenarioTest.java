@@ -66,6 +66,7 @@ class InstanceKillScenarioTest {
     void everyTenSecondWindowHoldsExactlyItsAcknowledgedReportsWithNoHoleAndNothingCountedTwice() {
         assertThat(result.windowsChecked()).as("windows over the whole run").isGreaterThan(16 * 10);
         assertThat(result.windowMismatches()).as(result.summary()).isEmpty();
+        assertThat(result.storedWindowMismatches()).as(result.summary()).isEmpty();
     }
 
     @Test
