@@ -96,7 +96,8 @@ public final class InstanceKillScenario {
      * @param workDir            data dirs, credentials and the instances' logs ({@code a.log}, {@code b.log})
      * @param cycles             the kills, in order
      * @param containers         containers reporting, spread over two urls
-     * @param reportsPerSecond   steady load over all containers
+     * @param reportsPerSecond   steady load over all containers (up to 3 per container and second keep a
+     *                           10 s window within the 30 distinct report values the chart check needs)
      * @param containerTimeout   the timeout the containers register with
      * @param loadBetweenKills   load before the first kill and after each restart before the next
      * @param sessionTimeout     the instances' {@code --session-timeout}
