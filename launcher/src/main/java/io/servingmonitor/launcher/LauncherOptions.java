@@ -32,6 +32,8 @@ import java.util.Optional;
  * @param idleTimeout      how long a connection may send nothing before it is closed
  * @param minRequestDataRate slowest accepted request body, bytes per second (0: no minimum)
  * @param readQueue        store reads that may wait for a read thread; more are answered 503
+ * @param metricGrace      how long a metric window waits for late reports (must cover a failover)
+ * @param sessionTimeout   how long the group waits for a silent instance before moving its tasks
  */
 public record LauncherOptions(
         String host,
@@ -57,7 +59,9 @@ public record LauncherOptions(
         ApiConfig.RateLimit rateLimit,
         Duration idleTimeout,
         long minRequestDataRate,
-        int readQueue) {
+        int readQueue,
+        Duration metricGrace,
+        Duration sessionTimeout) {
 
     /** The environment variable that may carry the token secret instead of a flag (keeps it out of `ps`). */
     public static final String TOKEN_SECRET_ENV = "SERVING_MONITOR_TOKEN_SECRET";
@@ -97,6 +101,10 @@ public record LauncherOptions(
             "  --idle-timeout DUR         close a connection silent this long; a body that stops is 408 (default 30s)",
             "  --min-request-rate BYTES   slowest accepted request body in bytes/s, else 408 (default 1024; 0: none)",
             "  --read-queue N             store reads waiting for a read thread before reads are 503 (default 1000)",
+            "  --metric-grace DUR         how long a metric window waits for late reports, such as those replayed",
+            "                             after a failover (default 5m; closed windows reach metric-windows that much later)",
+            "  --session-timeout DUR      how long Kafka waits for a silent instance before moving its work to the",
+            "                             others, 6s to 30m (default 45s)",
             "",
             "       serving-monitor hash-secret [--iterations N] < secret",
             "                             prints a salted hash (PBKDF2-HMAC-SHA256) of the secret read from stdin,",
@@ -134,6 +142,8 @@ public record LauncherOptions(
         Duration idleTimeout = ApiConfig.DEFAULT_IDLE_TIMEOUT;
         long minRequestRate = ApiConfig.DEFAULT_MIN_REQUEST_DATA_RATE;
         int readQueue = DEFAULT_READ_QUEUE;
+        Duration metricGrace = ProcessorConfig.DEFAULT_METRIC_GRACE;
+        Duration sessionTimeout = StreamsSettings.DEFAULT_SESSION_TIMEOUT;
 
         for (int i = 0; i < args.size(); i++) {
             String flag = args.get(i);
@@ -179,11 +189,19 @@ public record LauncherOptions(
                 case "--idle-timeout" -> idleTimeout = positive(flag, duration(flag, value));
                 case "--min-request-rate" -> minRequestRate = intIn(flag, value, 0, Integer.MAX_VALUE);
                 case "--read-queue" -> readQueue = intIn(flag, value, 1, 1_000_000);
+                case "--metric-grace" -> metricGrace = duration(flag, value);
+                case "--session-timeout" -> sessionTimeout = durationIn(flag, value, MIN_SESSION_TIMEOUT, MAX_SESSION_TIMEOUT);
                 default -> throw new IllegalArgumentException("unknown option " + flag + "\n" + USAGE);
             }
         }
         if (advertisedHost == null) {
             advertisedHost = host.equals("0.0.0.0") ? "127.0.0.1" : host;
+        }
+        Duration finestRetention = resolutions.get(0).retention();
+        if (metricGrace.isNegative() || metricGrace.compareTo(finestRetention) > 0) {
+            // A window is kept at least its grace: a longer one would keep the finest windows past their retention.
+            throw new IllegalArgumentException("--metric-grace must be between 0s and the finest resolution's retention ("
+                    + finestRetention.toSeconds() + "s), not " + metricGrace.toSeconds() + "s");
         }
         if (secret != null && secret.length() < 32) {
             throw new IllegalArgumentException(secretSource + ": the token secret must be at least 32 characters");
@@ -192,7 +210,8 @@ public record LauncherOptions(
                 Optional.ofNullable(bootstrap), kafkaPort, applicationId,
                 new TopicSettings(partitions, (short) replication), resolutions, minChart, bodyLimit,
                 Optional.ofNullable(secret), standby, trustedProxies, autoRegister, autoUnregister, streamThreads,
-                rocksDbMemory, maxClockSkew, rateLimit, idleTimeout, minRequestRate, readQueue);
+                rocksDbMemory, maxClockSkew, rateLimit, idleTimeout, minRequestRate, readQueue, metricGrace,
+                sessionTimeout);
     }
 
     /** Beyond a day a skewed clock is trusted for longer than any window or timeout it could harm. */
@@ -223,6 +242,10 @@ public record LauncherOptions(
         }
         return value;
     }
+
+    /** The broker's default bounds of a group session ({@code group.min/max.session.timeout.ms}). */
+    static final Duration MIN_SESSION_TIMEOUT = Duration.ofSeconds(6);
+    static final Duration MAX_SESSION_TIMEOUT = Duration.ofMinutes(30);
 
     /** Below this RocksDB would flush memtables of a few kilobytes and cache next to nothing. */
     static final long MIN_ROCKSDB_MEMORY = 16L * 1024 * 1024;
@@ -287,6 +310,15 @@ public record LauncherOptions(
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(flag + ": " + e.getMessage());
         }
+    }
+
+    private static Duration durationIn(String flag, String value, Duration min, Duration max) {
+        Duration d = duration(flag, value);
+        if (d.compareTo(min) < 0 || d.compareTo(max) > 0) {
+            throw new IllegalArgumentException(flag + " must be between " + min.toSeconds() + "s and "
+                    + max.toMinutes() + "m, not " + value);
+        }
+        return d;
     }
 
     private static List<MetricResolution> resolutions(String flag, String value) {

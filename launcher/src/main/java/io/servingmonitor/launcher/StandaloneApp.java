@@ -64,7 +64,6 @@ public final class StandaloneApp implements AutoCloseable {
     private static final Duration STREAMS_CLOSE_TIMEOUT = Duration.ofSeconds(15);
     private static final Duration PUBLISHER_CLOSE_TIMEOUT = Duration.ofSeconds(5);
     private static final Duration EXPIRY_SCAN_INTERVAL = Duration.ofSeconds(1);
-    private static final Duration METRIC_GRACE = Duration.ofSeconds(30);
     private static final Duration PEER_CONNECT_TIMEOUT = Duration.ofSeconds(2);
 
     private final List<AutoCloseable> closeInReverse = new ArrayList<>();
@@ -138,14 +137,14 @@ public final class StandaloneApp implements AutoCloseable {
                 .build();
 
         int port = options.port() == 0 ? freePort() : options.port();
-        ProcessorConfig processorConfig = new ProcessorConfig(options.resolutions(), EXPIRY_SCAN_INTERVAL, METRIC_GRACE,
-                options.maxClockSkew());
+        ProcessorConfig processorConfig = new ProcessorConfig(options.resolutions(), EXPIRY_SCAN_INTERVAL,
+                options.metricGrace(), options.maxClockSkew());
         StreamsSettings streamsSettings = new StreamsSettings(options.applicationId(), bootstrapServers,
                 dataDir.resolve("streams"), options.advertisedHost(), port, options.standbyReplicas(),
                 options.topics().replicationFactor(), options.streamThreads(), options.rocksDbMemoryBytes());
         SkippedRecords skipped = new SkippedRecords();
         metrics.bindSkippedRecords(skipped);
-        streams = new StreamsRunner(ServingTopology.build(processorConfig), streamsSettings.toProperties(skipped));
+        streams = new StreamsRunner(ServingTopology.build(processorConfig), streamsSettings.toProperties(skipped, options.sessionTimeout()));
         // Leave the group on a clean stop: the other instances take over its partitions (and answer
         // their reads) at once, not only when its session times out.
         closeInReverse.add(() -> streams.streams().close(CloseOptions.timeout(STREAMS_CLOSE_TIMEOUT)

@@ -118,6 +118,52 @@ class LauncherOptionsTest {
     }
 
     @Test
+    void metricGraceAndSessionTimeoutDefaultToAGraceLongerThanTheFailoverTheyAllow() {
+        LauncherOptions options = parse();
+
+        assertThat(options.sessionTimeout()).as("Kafka's consumer default").isEqualTo(Duration.ofSeconds(45));
+        assertThat(options.metricGrace()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(options.metricGrace()).as("the grace covers the session timeout plus a minute of restore")
+                .isGreaterThan(options.sessionTimeout().plusMinutes(1));
+    }
+
+    @Test
+    void metricGraceAndSessionTimeoutAreParsed() {
+        LauncherOptions options = parse("--metric-grace", "90s", "--session-timeout", "10s");
+
+        assertThat(options.metricGrace()).isEqualTo(Duration.ofSeconds(90));
+        assertThat(options.sessionTimeout()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(parse("--metric-grace", "0s").metricGrace()).isZero();
+    }
+
+    @Test
+    void sessionTimeoutOutsideTheBrokersBoundsIsRefusedNamingTheFlag() {
+        assertThatThrownBy(() -> parse("--session-timeout", "5s"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("--session-timeout must be between 6s and 30m, not 5s");
+        assertThatThrownBy(() -> parse("--session-timeout", "31m"))
+                .hasMessage("--session-timeout must be between 6s and 30m, not 31m");
+        assertThatThrownBy(() -> parse("--session-timeout", "soon"))
+                .hasMessageStartingWith("--session-timeout: not a duration");
+    }
+
+    @Test
+    void metricGraceLongerThanTheFinestRetentionOrNegativeIsRefusedNamingTheFlag() {
+        assertThatThrownBy(() -> parse("--metric-grace", "3d"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("--metric-grace must be between 0s and the finest resolution's retention (172800s), not 259200s");
+        assertThatThrownBy(() -> parse("--metric-grace", "-1s"))
+                .hasMessageStartingWith("--metric-grace must be between 0s");
+        assertThatThrownBy(() -> parse("--metric-resolutions", "10s:1m", "--metric-grace", "5m"))
+                .hasMessageContaining("(60s)");
+    }
+
+    @Test
+    void usageDocumentsMetricGraceAndSessionTimeout() {
+        assertThat(LauncherOptions.USAGE).contains("--metric-grace DUR", "--session-timeout DUR");
+    }
+
+    @Test
     void eachContainerAutoFlagIsSetOnItsOwn() {
         LauncherOptions strictRegister = parse("--container-auto-register", "false");
         LauncherOptions strictUnregister = parse("--container-auto-unregister", "false", "--container-auto-register", "true");

@@ -2,8 +2,12 @@ package io.servingmonitor.launcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import io.servingmonitor.api.client.ServingClient;
 import io.servingmonitor.api.client.ServingClient.Reply;
+import io.servingmonitor.topics.MetricType;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -13,6 +17,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -23,36 +29,140 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The command a user runs, as a separate process: {@code serving-monitor standalone} with its
- * embedded broker and generated keys, stopped with SIGTERM, restarted on the same data dir, and
- * refused with a plain message when the topics do not match.
+ * embedded broker and generated keys, stopped with SIGTERM or killed with SIGKILL, restarted on
+ * the same data dir (same reads, keys and token secret), and refused with a plain message when
+ * the topics do not match.
  */
 class ServingMonitorProcessTest {
 
     private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration READS_TIMEOUT = Duration.ofSeconds(60);
     private static final Pattern KEY_PAIR = Pattern.compile("company default: access_key (\\S+)\\s+secret_key (\\S+)");
 
     @TempDir
     Path dataDir;
 
     @Test
-    void standaloneServesWithGeneratedKeysStopsOnSigtermAndKeepsDataAcrossRestart() throws Exception {
+    void standaloneServesWithGeneratedKeysAndKeepsReadsKeysAndTokenSecretAcrossASigtermStopAndAKill9() throws Exception {
         int port = freePort();
-        String baseUrl = "http://127.0.0.1:" + port;
 
         Running first = start(port);
         String[] keys = first.keyPair();
-        ServingClient client = new ServingClient(baseUrl).withBasic(keys[0], keys[1]);
-        awaitHealthy(client);
-        assertThat(client.post("serving.register_container", "{\"container_id\": \"p1\", \"endpoint_name\": \"ep\","
-                + " \"model_name\": \"m\", \"endpoint_url\": \"/p\"}").status()).isEqualTo(200);
-        awaitEndpoints(client, 1);
+        ServingClient basic = new ServingClient("http://127.0.0.1:" + port).withBasic(keys[0], keys[1]);
+        awaitHealthy(basic);
+        long fromSec = System.currentTimeMillis() / 1000 - 600;
+        writeAFleet(basic);
+        String token = basic.call("GET", "/auth.login", ServingClient.basic(keys[0], keys[1]), null)
+                .data().path("token").asText();
+        ServingClient bearer = new ServingClient("http://127.0.0.1:" + port);
+        String bearerHeader = "Bearer " + token;
+        // to_date fixed with the rest: the charts asked after each restart cover the same buckets.
+        long toSec = System.currentTimeMillis() / 1000 + 60;
+        Map<String, JsonNode> before = awaitStableReads(basic, fromSec, toSec);
+        assertThat(before.get("serving.get_endpoints").path("endpoints")).as("the fleet is read").hasSize(2);
+        assertThat(before.get("serving.get_loading_instances").path("instances")).hasSize(1);
         first.stopWithSigterm();
 
-        Running second = start(port);
-        assertThat(second.keyPair()).as("the generated keys are kept in the data dir").containsExactly(keys);
-        awaitEndpoints(client, 1);
-        second.stopWithSigterm();
+        Running afterSigterm = start(port);
+        assertThat(afterSigterm.keyPair()).as("the same keys after SIGTERM").containsExactly(keys);
+        awaitHealthy(basic);
+        assertThat(awaitReads(basic, fromSec, toSec, before)).as("the same reads after SIGTERM").isEqualTo(before);
+        assertThat(bearer.call("GET", "/serving.get_endpoints", bearerHeader, "{}").status())
+                .as("a token from before SIGTERM is still valid: the same token secret").isEqualTo(200);
+        afterSigterm.kill();
+
+        Running afterKill = start(port);
+        assertThat(afterKill.keyPair()).as("the same keys after kill -9").containsExactly(keys);
+        awaitHealthy(basic);
+        assertThat(awaitReads(basic, fromSec, toSec, before)).as("the same reads after kill -9").isEqualTo(before);
+        Reply withOldToken = bearer.call("GET", "/serving.get_endpoints", bearerHeader, "{}");
+        assertThat(withOldToken.status()).as("a token from before kill -9 is still valid").isEqualTo(200);
+        assertThat(withOldToken.data()).isEqualTo(before.get("serving.get_endpoints"));
+        afterKill.stopWithSigterm();
+    }
+
+    /** Two urls with a container each (one with a machine-stats report), and a loading container. */
+    private static void writeAFleet(ServingClient client) {
+        List<String> writes = List.of(
+                "serving.register_container", "{\"container_id\": \"k1\", \"endpoint_name\": \"ep\", \"model_name\": \"m\","
+                        + " \"endpoint_url\": \"/keep/a\", \"timeout\": 3600}",
+                "serving.register_container", "{\"container_id\": \"k2\", \"endpoint_name\": \"ep\", \"model_name\": \"m\","
+                        + " \"endpoint_url\": \"/keep/b\", \"timeout\": 3600}",
+                "serving.register_container", "{\"container_id\": \"k3\", \"endpoint_name\": \"loading\", \"model_name\": \"m\","
+                        + " \"timeout\": 3600}",
+                "serving.container_status_report", "{\"container_id\": \"k1\", \"endpoint_name\": \"ep\", \"model_name\": \"m\","
+                        + " \"endpoint_url\": \"/keep/a\", \"uptime_sec\": 120, \"requests_num\": 1500, \"requests_min\": 42.5,"
+                        + " \"latency_ms\": 17, \"machine_stats\": {\"cpu_usage\": [20, 40], \"gpu_usage\": [55],"
+                        + " \"memory_used\": 2048, \"memory_free\": 6144, \"gpu_memory_used\": [1024], \"gpu_memory_free\": [3072],"
+                        + " \"network_rx\": 1.5, \"network_tx\": 0.4}}",
+                "serving.container_status_report", "{\"container_id\": \"k1\", \"endpoint_name\": \"ep\", \"model_name\": \"m\","
+                        + " \"endpoint_url\": \"/keep/a\", \"uptime_sec\": 150, \"requests_num\": 1800, \"requests_min\": 40,"
+                        + " \"latency_ms\": 21, \"machine_stats\": {\"cpu_usage\": [30, 50], \"gpu_usage\": [65]}}",
+                "serving.container_status_report", "{\"container_id\": \"k2\", \"endpoint_name\": \"ep\", \"model_name\": \"m\","
+                        + " \"endpoint_url\": \"/keep/b\", \"uptime_sec\": 30, \"requests_num\": 10, \"requests_min\": 2,"
+                        + " \"latency_ms\": 5}");
+        for (int i = 0; i < writes.size(); i += 2) {
+            Reply reply = client.post(writes.get(i), writes.get(i + 1));
+            assertThat(reply.status()).as(reply.body()).isEqualTo(200);
+        }
+    }
+
+    /**
+     * The data of every read action: the rows, the loading list (without {@code age_sec}, which
+     * grows with the clock), each url's details and its charts of all 15 metrics.
+     */
+    private static Map<String, JsonNode> reads(ServingClient client, long fromSec, long toSec) {
+        Map<String, JsonNode> reads = new TreeMap<>();
+        reads.put("serving.get_endpoints", dataOf(client.get("serving.get_endpoints", "{}")));
+        JsonNode loading = dataOf(client.get("serving.get_loading_instances", "{}"));
+        loading.path("instances").forEach(instance -> ((ObjectNode) instance).remove("age_sec"));
+        reads.put("serving.get_loading_instances", loading);
+        for (String url : List.of("/keep/a", "/keep/b")) {
+            reads.put("serving.get_endpoint_details " + url,
+                    dataOf(client.get("serving.get_endpoint_details", "{\"endpoint_url\": \"" + url + "\"}")));
+            for (MetricType metric : MetricType.values()) {
+                reads.put("serving.get_endpoint_metrics_history " + url + " " + metric.apiName(),
+                        dataOf(client.get("serving.get_endpoint_metrics_history", "{\"endpoint_url\": \"" + url
+                                + "\", \"from_date\": " + fromSec + ", \"to_date\": " + toSec + ", \"interval\": 60,"
+                                + " \"metric_type\": \"" + metric.apiName() + "\"}")));
+            }
+        }
+        return reads;
+    }
+
+    private static JsonNode dataOf(Reply reply) {
+        return reply.status() == 200 ? reply.data().deepCopy() : TextNode.valueOf("status " + reply.status());
+    }
+
+    /** The reads once the topology has processed every write: two reads in a row agree and show every url. */
+    private static Map<String, JsonNode> awaitStableReads(ServingClient client, long fromSec, long toSec)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + READS_TIMEOUT.toNanos();
+        Map<String, JsonNode> previous = reads(client, fromSec, toSec);
+        while (System.nanoTime() < deadline) {
+            Thread.sleep(500);
+            Map<String, JsonNode> current = reads(client, fromSec, toSec);
+            if (current.equals(previous) && current.get("serving.get_endpoints").path("endpoints").size() == 2
+                    && current.get("serving.get_endpoint_details /keep/a").path("instances").path(0)
+                            .path("requests").asLong() == 1800) {
+                return current;
+            }
+            previous = current;
+        }
+        throw new AssertionError("the reads did not settle: " + previous);
+    }
+
+    /** The reads after a restart, once they equal {@code expected} (restore done) or after {@link #READS_TIMEOUT}. */
+    private static Map<String, JsonNode> awaitReads(ServingClient client, long fromSec, long toSec,
+                                                    Map<String, JsonNode> expected) throws InterruptedException {
+        long deadline = System.nanoTime() + READS_TIMEOUT.toNanos();
+        Map<String, JsonNode> current = reads(client, fromSec, toSec);
+        while (!current.equals(expected) && System.nanoTime() < deadline) {
+            Thread.sleep(500);
+            current = reads(client, fromSec, toSec);
+        }
+        return current;
     }
 
     @Test
@@ -99,16 +209,6 @@ class ServingMonitorProcessTest {
             assertThat(output).contains("could not start", "port " + taken.getLocalPort(), "--kafka-port");
             assertThat(output).doesNotContain("\tat ");
         }
-    }
-
-    private static void awaitEndpoints(ServingClient client, int expected) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        Reply reply = client.get("serving.get_endpoints", "{}");
-        while (reply.data().path("endpoints").size() != expected && System.nanoTime() < deadline) {
-            Thread.sleep(200);
-            reply = client.get("serving.get_endpoints", "{}");
-        }
-        assertThat(reply.data().path("endpoints")).as(reply.body()).hasSize(expected);
     }
 
     private ProcessBuilder command(int port, String... extra) {
@@ -182,6 +282,13 @@ class ServingMonitorProcessTest {
                 }
             }
             throw new AssertionError("no key pair printed; output was:\n" + String.join("\n", seen));
+        }
+
+        /** SIGKILL: no shutdown hook runs, neither the service's nor its embedded broker's. */
+        void kill() throws InterruptedException {
+            process.destroyForcibly();
+            assertThat(process.waitFor(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS)).as("killed").isTrue();
+            lines.drainTo(seen);
         }
 
         /** Sends SIGTERM (as Ctrl-C or a service manager would) and expects a clean stop in time. */

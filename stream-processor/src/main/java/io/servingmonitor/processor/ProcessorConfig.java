@@ -13,13 +13,22 @@ import java.util.List;
 public record ProcessorConfig(List<MetricResolution> resolutions, Duration expiryScanInterval, Duration metricGrace,
                               Duration maxClockSkew) {
 
-    /** 10 s: below the default grace, so even the largest trusted skew cannot make honest reports late. */
+    /** 10 s: far below the default grace, so even the largest trusted skew cannot make honest reports late. */
     public static final Duration DEFAULT_MAX_CLOCK_SKEW = Duration.ofSeconds(10);
 
     /** With {@link #DEFAULT_MAX_CLOCK_SKEW}. */
     public ProcessorConfig(List<MetricResolution> resolutions, Duration expiryScanInterval, Duration metricGrace) {
         this(resolutions, expiryScanInterval, metricGrace, DEFAULT_MAX_CLOCK_SKEW);
     }
+
+    /**
+     * How long a metric window waits for late reports unless told otherwise: 5 minutes, longer than
+     * a failover of the documented length (Kafka's 45 s session timeout before a dead instance's
+     * tasks move, then their restore, bounded by a minute in the fault tests), so that the reports
+     * a surviving instance replays after taking over still count in their windows. A longer grace
+     * publishes closed windows to {@code metric-windows} later; reads see open windows anyway.
+     */
+    public static final Duration DEFAULT_METRIC_GRACE = Duration.ofMinutes(5);
 
     public ProcessorConfig {
         if (maxClockSkew.isNegative()) {
@@ -40,12 +49,12 @@ public record ProcessorConfig(List<MetricResolution> resolutions, Duration expir
         }
     }
 
-    /** 10 s windows kept 2 days and 5 min windows kept 90 days; expiry checked every second; 30 s grace; 10 s skew. */
+    /** 10 s windows kept 2 days and 5 min windows kept 90 days; expiry checked every second; {@link #DEFAULT_METRIC_GRACE}; 10 s skew. */
     public static ProcessorConfig defaults() {
         return new ProcessorConfig(
                 List.of(new MetricResolution(Duration.ofSeconds(10), Duration.ofDays(2)),
                         new MetricResolution(Duration.ofMinutes(5), Duration.ofDays(90))),
                 Duration.ofSeconds(1),
-                Duration.ofSeconds(30));
+                DEFAULT_METRIC_GRACE);
     }
 }

@@ -5,6 +5,8 @@ import java.nio.file.Path;
 import java.util.Objects;
 import java.util.Properties;
 import org.apache.kafka.common.IsolationLevel;
+import java.time.Duration;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 
 /**
@@ -48,6 +50,12 @@ public record StreamsSettings(
      * measured; the bound is for a burst or a restore.
      */
     public static final long UNCOMMITTED_STORE_BYTES = 16L * 1024 * 1024;
+
+    /**
+     * Kafka's consumer default: how long the group waits for a silent instance (killed, frozen,
+     * cut off) before its tasks move to the others. The first part of a failover's length.
+     */
+    public static final Duration DEFAULT_SESSION_TIMEOUT = Duration.ofSeconds(45);
 
     public StreamsSettings {
         Objects.requireNonNull(applicationId, "applicationId");
@@ -134,6 +142,22 @@ public record StreamsSettings(
         props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, RECORD_CACHE_BYTES);
         // We have no global stores; opting in now is the 5.0 default and silences a start-up warning.
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
+        return props;
+    }
+
+    /**
+     * As {@link #toProperties(SkippedRecords)}, with the group session timeout of this instance's
+     * consumers: a shorter one moves a dead instance's tasks sooner, but an instance silent for
+     * longer (a GC pause, a slow machine) loses its tasks and rejoins. The broker bounds it
+     * ({@code group.min.session.timeout.ms}, {@code group.max.session.timeout.ms}: 6 s to 30 min by default).
+     */
+    public Properties toProperties(SkippedRecords skipped, Duration sessionTimeout) {
+        Properties props = toProperties(skipped);
+        long sessionMs = sessionTimeout.toMillis();
+        props.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), (int) sessionMs);
+        // Kafka's rule of thumb: heartbeats at most a third of the session apart (3 s by default).
+        props.put(StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG),
+                (int) Math.min(3_000, sessionMs / 3));
         return props;
     }
 }

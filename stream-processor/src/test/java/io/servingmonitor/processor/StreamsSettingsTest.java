@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
 import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
 
@@ -32,6 +35,18 @@ class StreamsSettingsTest {
 
         assertThat(config.getString(StreamsConfig.PROCESSING_GUARANTEE_CONFIG)).isEqualTo(StreamsConfig.EXACTLY_ONCE_V2);
         assertThat(config.getInt(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG)).isEqualTo(1);
+    }
+
+    @Test
+    void sessionTimeoutReachesTheMainConsumerWithHeartbeatsAThirdOfItApart() {
+        StreamsConfig config = new StreamsConfig(settings.toProperties(new SkippedRecords(), Duration.ofSeconds(6)));
+        Map<String, Object> consumer = config.getMainConsumerConfigs("group", "client", 0);
+
+        assertThat(consumer.get(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG)).isEqualTo(6_000);
+        assertThat(consumer.get(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG)).isEqualTo(2_000);
+        assertThat(new StreamsConfig(settings.toProperties(new SkippedRecords(), StreamsSettings.DEFAULT_SESSION_TIMEOUT))
+                .getMainConsumerConfigs("group", "client", 0).get(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG))
+                .as("Kafka's default heartbeat").isEqualTo(3_000);
     }
 
     @Test

@@ -39,6 +39,9 @@ class MetricWindowsTest {
 
     private static final MetricResolution TEN_SECONDS = ProcessorConfig.defaults().resolutions().get(0);
     private static final MetricResolution FIVE_MINUTES = ProcessorConfig.defaults().resolutions().get(1);
+    /** The grace of earlier versions, for the tests of what happens past a grace. */
+    private static final ProcessorConfig THIRTY_SECOND_GRACE = new ProcessorConfig(ProcessorConfig.defaults().resolutions(),
+            ProcessorConfig.defaults().expiryScanInterval(), Duration.ofSeconds(30));
 
     /*
      * Container c1 reports A (t+1 s) and B (t+6 s) in the first 10 s window and C (t+12 s) in the
@@ -175,8 +178,21 @@ class MetricWindowsTest {
     }
 
     @Test
-    void reportLaterThanGraceIsDroppedFromItsClosedWindowButCountsInTheOpenCoarserOne() {
+    void reportReplayedAfterAFailoverLongerThanASessionTimeoutStillCountsInItsTenSecondWindowByDefault() {
         try (TopologyFixture fixture = TopologyFixture.withDefaults(stateDir)) {
+            // Another upstream task moved stream time on by 45 s (a session timeout) plus a minute of
+            // restore before the dead instance's report, replayed, reaches the window.
+            fixture.send(report("c1", URL_A, at(5), requests(10)), report("c2", URL_A, at(110), requests(1)),
+                    report("c1", URL_A, at(7), requests(15)));
+
+            assertThat(metricOf(fixture.window(TEN_SECONDS, endpoint(URL_A), ms(at(0))), "c1", MetricType.REQUESTS))
+                    .isEqualTo(acc(2, 25, 15));
+        }
+    }
+
+    @Test
+    void reportLaterThanGraceIsDroppedFromItsClosedWindowButCountsInTheOpenCoarserOne() {
+        try (TopologyFixture fixture = new TopologyFixture(THIRTY_SECOND_GRACE, stateDir)) {
             // The 10 s window [t, t+10 s) closes at t+40 s (30 s grace); the 5 min one at t+330 s.
             fixture.send(report("c1", URL_A, at(5), requests(10)), report("c1", URL_A, at(60), requests(20)),
                     report("c1", URL_A, at(7), requests(15)));
@@ -190,7 +206,7 @@ class MetricWindowsTest {
 
     @Test
     void closedWindowsArePublishedOnceToMetricWindowsAndOpenOnesAreNot() {
-        try (TopologyFixture fixture = TopologyFixture.withDefaults(stateDir)) {
+        try (TopologyFixture fixture = new TopologyFixture(THIRTY_SECOND_GRACE, stateDir)) {
             fixture.send(report("c1", URL_A, at(1), requests(7)));
             assertThat(fixture.metricWindows.isEmpty()).as("nothing closed yet").isTrue();
 
