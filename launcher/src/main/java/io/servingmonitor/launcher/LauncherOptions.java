@@ -2,6 +2,7 @@ package io.servingmonitor.launcher;
 
 import io.servingmonitor.api.ApiConfig;
 import io.servingmonitor.api.TrustedProxies;
+import io.servingmonitor.ingest.KafkaEventPublisher;
 import io.servingmonitor.processor.MetricResolution;
 import io.servingmonitor.processor.ProcessorConfig;
 import io.servingmonitor.processor.StreamsSettings;
@@ -26,6 +27,7 @@ import java.util.Optional;
  *                                container succeeds (false: 400/1051)
  * @param streamThreads    Kafka Streams threads of this instance
  * @param rocksDbMemoryBytes off-heap memory shared by all RocksDB state stores of the process
+ * @param writeTimeout     longest wait of a write for Kafka's acknowledgement; then 503
  */
 public record LauncherOptions(
         String host,
@@ -46,10 +48,14 @@ public record LauncherOptions(
         boolean containerAutoRegister,
         boolean containerAutoUnregister,
         int streamThreads,
-        long rocksDbMemoryBytes) {
+        long rocksDbMemoryBytes,
+        Duration writeTimeout) {
 
     /** The environment variable that may carry the token secret instead of a flag (keeps it out of `ps`). */
     public static final String TOKEN_SECRET_ENV = "SERVING_MONITOR_TOKEN_SECRET";
+
+    /** The shortest {@code --write-timeout}: the producer needs a request timeout above its linger. */
+    static final Duration MIN_WRITE_TIMEOUT = Duration.ofSeconds(2);
 
     public static final String USAGE = String.join("\n",
             "usage: serving-monitor standalone [options]",
@@ -78,7 +84,8 @@ public record LauncherOptions(
             "                             unregistering an unknown container succeeds (default true; false: 400/1051)",
             "  --stream-threads N         Kafka Streams threads (default: the number of cores)",
             "  --rocksdb-memory SIZE      off-heap memory of all RocksDB state stores: block cache, index and filter",
-            "                             blocks, memtables; bytes or with k, m, g (default 256m)");
+            "                             blocks, memtables; bytes or with k, m, g (default 256m)",
+            "  --write-timeout DUR        longest wait of a write for Kafka's acknowledgement, then 503 (default 10s)");
 
     /**
      * Parses the arguments after the {@code standalone} command.
@@ -107,6 +114,7 @@ public record LauncherOptions(
         boolean autoUnregister = true;
         int streamThreads = StreamsSettings.defaultStreamThreads();
         long rocksDbMemory = StreamsSettings.DEFAULT_ROCKSDB_MEMORY_BYTES;
+        Duration writeTimeout = KafkaEventPublisher.Settings.DEFAULT_DELIVERY_TIMEOUT;
 
         for (int i = 0; i < args.size(); i++) {
             String flag = args.get(i);
@@ -147,6 +155,13 @@ public record LauncherOptions(
                 case "--container-auto-unregister" -> autoUnregister = bool(flag, value);
                 case "--stream-threads" -> streamThreads = intIn(flag, value, 1, 256);
                 case "--rocksdb-memory" -> rocksDbMemory = bytes(flag, value, MIN_ROCKSDB_MEMORY);
+                case "--write-timeout" -> {
+                    writeTimeout = duration(flag, value);
+                    if (writeTimeout.compareTo(MIN_WRITE_TIMEOUT) < 0) {
+                        throw new IllegalArgumentException(flag + " must be at least " + MIN_WRITE_TIMEOUT.toSeconds()
+                                + "s, not " + value);
+                    }
+                }
                 default -> throw new IllegalArgumentException("unknown option " + flag + "\n" + USAGE);
             }
         }
@@ -160,7 +175,7 @@ public record LauncherOptions(
                 Optional.ofNullable(bootstrap), kafkaPort, applicationId,
                 new TopicSettings(partitions, (short) replication), resolutions, minChart, bodyLimit,
                 Optional.ofNullable(secret), standby, trustedProxies, autoRegister, autoUnregister, streamThreads,
-                rocksDbMemory);
+                rocksDbMemory, writeTimeout);
     }
 
     /** Below this RocksDB would flush memtables of a few kilobytes and cache next to nothing. */

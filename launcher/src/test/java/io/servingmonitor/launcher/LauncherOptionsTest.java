@@ -274,4 +274,19 @@ class LauncherOptionsTest {
     void usageDocumentsStreamThreadsAndRocksDbMemory() {
         assertThat(LauncherOptions.USAGE).contains("--stream-threads N", "--rocksdb-memory SIZE");
     }
+
+    @Test
+    void writeTimeoutDefaultsTo10sAndIsParsedAsADuration() {
+        assertThat(parse().writeTimeout()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(parse("--write-timeout", "3s").writeTimeout()).isEqualTo(Duration.ofSeconds(3));
+        assertThat(LauncherOptions.USAGE).contains("--write-timeout DUR");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"1s", "0s", "10", "soon"})
+    void badWriteTimeoutIsRejectedNamingTheFlag(String value) {
+        assertThatThrownBy(() -> parse("--write-timeout", value))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("--write-timeout");
+    }
 }
