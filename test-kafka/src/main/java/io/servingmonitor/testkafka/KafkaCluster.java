@@ -185,6 +185,25 @@ public final class KafkaCluster implements AutoCloseable {
         LOG.info("Kafka node {} restarted in {} ms", nodeId, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
     }
 
+    /**
+     * Starts several killed nodes again together, and waits until each serves clients; needed
+     * when a majority is down, since a node waits for a quorum before it serves.
+     */
+    public synchronized void restart(Collection<Integer> nodeIds) {
+        long started = System.nanoTime();
+        for (int nodeId : nodeIds) {
+            NodeProcess node = node(nodeId);
+            if (node.isAlive()) {
+                throw new IllegalStateException("Kafka node " + nodeId + " is running");
+            }
+            node.launch(command(node));
+        }
+        for (int nodeId : nodeIds) {
+            node(nodeId).awaitReady(START_TIMEOUT);
+        }
+        LOG.info("Kafka nodes {} restarted in {} ms", nodeIds, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+    }
+
     /** An admin client of the cluster, owned by it (do not close it). */
     public synchronized Admin admin() {
         if (admin == null) {
@@ -309,6 +328,9 @@ public final class KafkaCluster implements AutoCloseable {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 HEAP, "-XX:+UseSerialGC",
+                // C1 only: a broker under test load needs no peak performance, and the C2 compiler
+                // would take most of the CPU of a small machine while three nodes start.
+                "-XX:TieredStopAtLevel=1",
                 "-cp", System.getProperty("java.class.path"),
                 EmbeddedKafkaBroker.class.getName(),
                 "--data-dir", node.dataDir.toString(),
