@@ -3,7 +3,6 @@ package io.servingmonitor.faults;
 import io.servingmonitor.faults.StatusLoad.Write;
 import io.servingmonitor.testkafka.KafkaCluster;
 import io.servingmonitor.topics.Topics;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -36,9 +35,15 @@ public final class BrokerKillScenario implements Scenario {
 
     @Override
     public Figures run(FaultOptions options) throws Exception {
+        try (ClusterService service = ClusterService.start(WorkDir.of(options, NAME), BROKERS, options.writeTimeout())) {
+            return run(options, service);
+        }
+    }
+
+    /** Runs the scenario on a running service and cluster of 3 brokers (left running, all nodes up). */
+    Figures run(FaultOptions options, ClusterService service) throws Exception {
         Figures.Builder figures = new Figures.Builder(NAME);
-        Path dir = WorkDir.of(options, NAME);
-        try (ClusterService service = ClusterService.start(dir, BROKERS, options.writeTimeout())) {
+        {
             KafkaCluster cluster = service.cluster;
             StatusLoad load = StatusLoad.start(service.client(), NAME, options.writers(), options.containers());
             long acknowledgedWhileDown = 0;

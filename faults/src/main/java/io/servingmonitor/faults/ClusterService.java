@@ -31,6 +31,7 @@ final class ClusterService implements AutoCloseable {
     static final String SECRET_KEY = "faults-secret";
     private static final String TOKEN_SECRET = "faults-token-secret-of-at-least-32-characters";
     private static final Duration RUNNING_TIMEOUT = Duration.ofMinutes(3);
+    private static final int PARTITIONS = 3;
 
     final KafkaCluster cluster;
     final StandaloneApp app;
@@ -57,6 +58,9 @@ final class ClusterService implements AutoCloseable {
             LauncherOptions options = LauncherOptions.parse(List.of(
                     "--bootstrap-servers", cluster.bootstrapServers(),
                     "--replication-factor", Integer.toString(Math.min(KafkaCluster.REPLICATION_FACTOR, brokers)),
+                    // One partition per broker is enough to spread leaders over the cluster, and
+                    // halves what a restarted broker has to recover and fetch on a small machine.
+                    "--partitions", Integer.toString(PARTITIONS),
                     "--port", "0",
                     "--data-dir", dir.resolve("service").toString(),
                     "--credentials", credentials.toString(),

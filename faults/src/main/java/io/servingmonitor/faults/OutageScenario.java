@@ -3,7 +3,6 @@ package io.servingmonitor.faults;
 import io.servingmonitor.api.client.ServingClient;
 import io.servingmonitor.api.client.ServingClient.Reply;
 import io.servingmonitor.faults.StatusLoad.Write;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,10 +39,19 @@ public final class OutageScenario implements Scenario {
 
     @Override
     public Figures run(FaultOptions options) throws Exception {
+        try (ClusterService service = ClusterService.start(WorkDir.of(options, NAME), BROKERS, options.writeTimeout())) {
+            return run(options, service);
+        }
+    }
+
+    /**
+     * Runs the scenario on a running service and cluster (left running, all nodes up); the bound
+     * of a 503 is {@code options.writeTimeout()}, which must be the service's.
+     */
+    Figures run(FaultOptions options, ClusterService service) throws Exception {
         Figures.Builder figures = new Figures.Builder(NAME);
-        Path dir = WorkDir.of(options, NAME);
         long bound = options.writeTimeout().plus(SLACK).toMillis();
-        try (ClusterService service = ClusterService.start(dir, BROKERS, options.writeTimeout())) {
+        {
             ServingClient client = service.client();
             long seq = 0;
             figures.check(firstOk(client, ++seq, Duration.ofMinutes(1)) != null, "no write acknowledged before the outage");
