@@ -47,6 +47,10 @@ public record FaultOptions(int cycles, Duration downFor, int writers, int contai
         return new FaultOptions(cycles, newDownFor, writers, containers, writeTimeout, workDir, only);
     }
 
+    public FaultOptions withWriters(int newWriters) {
+        return new FaultOptions(cycles, downFor, newWriters, containers, writeTimeout, workDir, only);
+    }
+
     public FaultOptions withWriteTimeout(Duration newWriteTimeout) {
         return new FaultOptions(cycles, downFor, writers, containers, newWriteTimeout, workDir, only);
     }

@@ -2,10 +2,13 @@ package io.servingmonitor.faults;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -28,16 +31,23 @@ class FaultScenariosTest {
     }
 
     @AfterAll
-    static void stop() {
-        if (service != null) {
-            service.close(); // kills every broker process
+    static void stop() throws IOException {
+        try {
+            if (service != null) {
+                service.close(); // kills every broker process
+            }
+        } finally {
+            try (Stream<Path> paths = Files.walk(dir)) {
+                paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+            }
         }
     }
 
     @Test
     void noAcknowledgedWriteIsLostOrDuplicatedWhenPartitionLeadersAreKilled() throws Exception {
+        // Two writers: a steady load that leaves the 2-core build machine some CPU for broker restarts.
         FaultOptions options = FaultOptions.defaults().withCycles(3).withDownFor(Duration.ofSeconds(8))
-                .withWriteTimeout(WRITE_TIMEOUT);
+                .withWriters(2).withWriteTimeout(WRITE_TIMEOUT);
 
         Figures figures = new BrokerKillScenario().run(options, service);
 
