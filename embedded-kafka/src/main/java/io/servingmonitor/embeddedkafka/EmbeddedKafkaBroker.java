@@ -73,6 +73,14 @@ import org.slf4j.LoggerFactory;
  * never created automatically. {@link Builder#brokerProperty(String, Object)} overrides any broker
  * setting.
  *
+ * <p>Several of them form one cluster (each in its own JVM, so that one can be killed): give each
+ * its own {@link Builder#nodeId(int) node id}, fixed {@link Builder#port(int) port} and
+ * {@link Builder#controllerPort(int) controller port}, the same
+ * {@link Builder#controllerQuorumVoters(String) voters} ({@code 1@127.0.0.1:P1,2@127.0.0.1:P2,...}) and
+ * the same {@link Builder#clusterId(String) cluster id}; every node is then broker and controller
+ * of a quorum that survives the loss of a minority. The caller sets replication defaults fitting
+ * the cluster (the single-node defaults above stay unless overridden).
+ *
  * <p>Kafka logs through SLF4J; which binding (if any) is on the class path decides how loud the
  * broker is. This module ships no logging configuration.
  *
@@ -81,7 +89,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class EmbeddedKafkaBroker implements AutoCloseable {
 
-    /** The only node of the cluster, both broker and controller. */
+    /** The node id of a single-node cluster (the default), both broker and controller. */
     public static final int NODE_ID = 1;
     /** The line {@link #main(String[])} prints to stdout once the broker accepts clients. */
     public static final String READY_LINE_PREFIX = "KAFKA_READY ";
@@ -103,6 +111,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafkaBroker.class);
 
     private final KafkaRaftServer server;
+    private final int nodeId;
     private final DataDirLock lock;
     private final Path dataDir;
     private final String clusterId;
@@ -110,9 +119,10 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private final int controllerPort;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private EmbeddedKafkaBroker(KafkaRaftServer server, DataDirLock lock, Path dataDir, String clusterId, int port,
-            int controllerPort) {
+    private EmbeddedKafkaBroker(KafkaRaftServer server, int nodeId, DataDirLock lock, Path dataDir, String clusterId,
+            int port, int controllerPort) {
         this.server = server;
+        this.nodeId = nodeId;
         this.lock = lock;
         this.dataDir = dataDir;
         this.clusterId = clusterId;
@@ -140,7 +150,12 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         return port;
     }
 
-    /** The port of the controller listener (internal to the node; chosen freshly at each start). */
+    /** This node's id in the cluster. */
+    public int nodeId() {
+        return nodeId;
+    }
+
+    /** The port of the controller listener (chosen freshly at each start unless set). */
     public int controllerPort() {
         return controllerPort;
     }
@@ -175,13 +190,21 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     }
 
     /**
-     * Runs a broker until the JVM is told to stop: {@code --data-dir DIR [--port N]
-     * [--property key=value]...}. Prints {@code KAFKA_READY 127.0.0.1:PORT} to stdout once clients
-     * can connect, and stops the broker cleanly on SIGTERM or SIGINT.
+     * Runs a broker until the JVM is told to stop: {@code --data-dir DIR [--port N] [--node-id N
+     * --controller-port N --controller-quorum-voters VOTERS --cluster-id ID] [--exit-on-stdin-eof
+     * true] [--property key=value]...}. Prints {@code KAFKA_READY 127.0.0.1:PORT} to stdout once
+     * clients can connect, and stops the broker cleanly on SIGTERM or SIGINT. With
+     * {@code --exit-on-stdin-eof true} it also stops when its standard input closes, that is when
+     * the parent process that started it dies, however it died.
      */
     public static void main(String[] args) throws InterruptedException {
         Path dataDir = null;
         int port = 0;
+        Integer nodeId = null;
+        Integer controllerPort = null;
+        String voters = null;
+        String clusterId = null;
+        boolean exitOnStdinEof = false;
         Map<String, String> properties = new LinkedHashMap<>();
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
@@ -191,13 +214,12 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             String value = args[++i];
             switch (arg) {
                 case "--data-dir" -> dataDir = Path.of(value);
-                case "--port" -> {
-                    try {
-                        port = Integer.parseInt(value);
-                    } catch (NumberFormatException e) {
-                        usage("--port needs a number, got \"" + value + "\"");
-                    }
-                }
+                case "--port" -> port = number(arg, value);
+                case "--node-id" -> nodeId = number(arg, value);
+                case "--controller-port" -> controllerPort = number(arg, value);
+                case "--controller-quorum-voters" -> voters = value;
+                case "--cluster-id" -> clusterId = value;
+                case "--exit-on-stdin-eof" -> exitOnStdinEof = Boolean.parseBoolean(value);
                 case "--property" -> {
                     int eq = value.indexOf('=');
                     if (eq < 1) {
@@ -212,7 +234,22 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             usage("--data-dir is required");
         }
         Builder builder = builder(dataDir).port(port);
+        if (nodeId != null) {
+            builder.nodeId(nodeId);
+        }
+        if (controllerPort != null) {
+            builder.controllerPort(controllerPort);
+        }
+        if (voters != null) {
+            builder.controllerQuorumVoters(voters);
+        }
+        if (clusterId != null) {
+            builder.clusterId(clusterId);
+        }
         properties.forEach(builder::brokerProperty);
+        if (exitOnStdinEof) {
+            exitOnStdinEof();
+        }
         EmbeddedKafkaBroker broker = builder.start();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -227,9 +264,36 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         stopped.await();
     }
 
+    private static int number(String flag, String value) {
+        try {
+            return Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            usage(flag + " needs a number, got \"" + value + "\"");
+            return 0;
+        }
+    }
+
+    /** A parent killed with SIGKILL cannot stop its children; its end of our stdin closes though. */
+    private static void exitOnStdinEof() {
+        Thread watcher = new Thread(() -> {
+            try {
+                while (System.in.read() >= 0) {
+                    // the parent writes nothing; anything it does write is ignored
+                }
+            } catch (IOException e) {
+                // a broken pipe means the same as end of input
+            }
+            System.exit(0);
+        }, "embedded-kafka-parent-watch");
+        watcher.setDaemon(true);
+        watcher.start();
+    }
+
     private static void usage(String problem) {
         System.err.println("embedded-kafka: " + problem);
-        System.err.println("usage: EmbeddedKafkaBroker --data-dir DIR [--port N] [--property key=value]...");
+        System.err.println("usage: EmbeddedKafkaBroker --data-dir DIR [--port N] [--node-id N --controller-port N"
+                + " --controller-quorum-voters ID@HOST:PORT,... --cluster-id ID] [--exit-on-stdin-eof true]"
+                + " [--property key=value]...");
         System.exit(2);
     }
 
@@ -237,6 +301,10 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     public static final class Builder {
         private final Path dataDir;
         private int port;
+        private int nodeId = NODE_ID;
+        private int controllerPort;
+        private String controllerQuorumVoters;
+        private String clusterId;
         private Duration startupTimeout = Duration.ofSeconds(90);
         private final Map<String, Object> brokerProperties = new LinkedHashMap<>();
 
@@ -250,6 +318,43 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                 throw new IllegalArgumentException("port must be between 0 and 65535, got " + port);
             }
             this.port = port;
+            return this;
+        }
+
+        /** This node's id (default {@value EmbeddedKafkaBroker#NODE_ID}); unique in a cluster. */
+        public Builder nodeId(int nodeId) {
+            if (nodeId < 0) {
+                throw new IllegalArgumentException("node id must not be negative, got " + nodeId);
+            }
+            this.nodeId = nodeId;
+            return this;
+        }
+
+        /** The controller listener's port on 127.0.0.1; 0 (the default) picks a free one. */
+        public Builder controllerPort(int controllerPort) {
+            if (controllerPort < 0 || controllerPort > 65535) {
+                throw new IllegalArgumentException("controller port must be between 0 and 65535, got " + controllerPort);
+            }
+            this.controllerPort = controllerPort;
+            return this;
+        }
+
+        /**
+         * The static controller quorum, {@code id@host:port,...}, the same on every node of a
+         * cluster; each node's own entry must name its {@link #controllerPort(int)}. Default: this
+         * node alone.
+         */
+        public Builder controllerQuorumVoters(String voters) {
+            this.controllerQuorumVoters = Objects.requireNonNull(voters, "voters");
+            return this;
+        }
+
+        /**
+         * The cluster id to format a new data directory with (every node of a cluster needs the
+         * same); a formatted directory keeps its own. Default: a random one.
+         */
+        public Builder clusterId(String clusterId) {
+            this.clusterId = Objects.requireNonNull(clusterId, "clusterId");
             return this;
         }
 
@@ -298,15 +403,16 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         }
 
         private EmbeddedKafkaBroker start(Path logDir, DataDirLock lock) {
-            String clusterId = storedClusterId(logDir).orElseGet(() -> Uuid.randomUuid().toString());
+            String clusterId = storedClusterId(logDir)
+                    .orElseGet(() -> this.clusterId != null ? this.clusterId : Uuid.randomUuid().toString());
             RuntimeException lastBindFailure = null;
             int attempts = port == 0 ? BIND_ATTEMPTS : 1;
             for (int attempt = 1; attempt <= attempts; attempt++) {
                 int brokerPort = port == 0 ? freePort() : port;
-                int controllerPort = freePort(brokerPort);
+                int controllerPort = this.controllerPort != 0 ? this.controllerPort : freePort(brokerPort);
                 Map<String, Object> props = brokerConfig(logDir, brokerPort, controllerPort);
                 KafkaConfig config = new KafkaConfig(props);
-                format(config, logDir, clusterId);
+                format(config, logDir, clusterId, nodeId);
                 long started = System.nanoTime();
                 KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
                 try {
@@ -320,7 +426,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                     }
                     throw new IllegalStateException("Embedded Kafka broker failed to start in " + dataDir + ": " + reason(e), e);
                 }
-                EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(server, lock, dataDir, clusterId, brokerPort, controllerPort);
+                EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(server, nodeId, lock, dataDir, clusterId, brokerPort,
+                        controllerPort);
                 try {
                     awaitClients(broker.bootstrapServers(), started);
                 } catch (RuntimeException e) {
@@ -337,11 +444,12 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         private Map<String, Object> brokerConfig(Path logDir, int brokerPort, int controllerPort) {
             Map<String, Object> props = new HashMap<>();
             props.put(KRaftConfigs.PROCESS_ROLES_CONFIG, "broker,controller");
-            props.put(KRaftConfigs.NODE_ID_CONFIG, Integer.toString(NODE_ID));
+            props.put(KRaftConfigs.NODE_ID_CONFIG, Integer.toString(nodeId));
             props.put(KRaftConfigs.CONTROLLER_LISTENER_NAMES_CONFIG, CONTROLLER_LISTENER);
             // Static voters: the controller endpoint comes from this config at every start, so
             // the controller port may change between restarts on the same data directory.
-            props.put(QuorumConfig.QUORUM_VOTERS_CONFIG, NODE_ID + "@" + HOST + ":" + controllerPort);
+            props.put(QuorumConfig.QUORUM_VOTERS_CONFIG, controllerQuorumVoters != null
+                    ? controllerQuorumVoters : nodeId + "@" + HOST + ":" + controllerPort);
             props.put(SocketServerConfigs.LISTENERS_CONFIG,
                     BROKER_LISTENER + "://" + HOST + ":" + brokerPort + "," + CONTROLLER_LISTENER + "://" + HOST + ":" + controllerPort);
             props.put(SocketServerConfigs.ADVERTISED_LISTENERS_CONFIG, BROKER_LISTENER + "://" + HOST + ":" + brokerPort);
@@ -373,7 +481,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                     try {
                         long remainingMs = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
                         var nodes = admin.describeCluster().nodes().get(Math.min(remainingMs, 10_000), TimeUnit.MILLISECONDS);
-                        if (nodes.stream().map(Node::id).anyMatch(id -> id == NODE_ID)) {
+                        if (nodes.stream().map(Node::id).anyMatch(id -> id == nodeId)) {
                             return;
                         }
                     } catch (ExecutionException | TimeoutException e) {
@@ -454,12 +562,12 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     }
 
     /** Formats the log directory unless it already is (then it keeps its data and cluster id). */
-    private static void format(KafkaConfig config, Path logDir, String clusterId) {
+    private static void format(KafkaConfig config, Path logDir, String clusterId, int nodeId) {
         List<String> directories = new ArrayList<>();
         directories.add(logDir.toString());
         Formatter formatter = new Formatter()
                 .setPrintStream(new PrintStream(java.io.OutputStream.nullOutputStream()))
-                .setNodeId(NODE_ID)
+                .setNodeId(nodeId)
                 .setClusterId(clusterId)
                 .setDirectories(directories)
                 .setMetadataLogDirectory(config.metadataLogDir())

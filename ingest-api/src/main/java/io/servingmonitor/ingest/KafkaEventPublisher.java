@@ -17,6 +17,8 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -34,9 +36,12 @@ import org.slf4j.LoggerFactory;
 /**
  * Publishes container events to {@link Topics#CONTAINER_EVENTS}, keyed by {@link ContainerKey}, with
  * an idempotent producer and {@code acks=all}: the stage completes only when every in-sync replica
- * has the event. When Kafka cannot take it within the delivery timeout (or does not even answer
- * metadata requests within the max-block time) the stage fails with 503 {@code ApiException.unavailable}
- * instead of hanging.
+ * has the event. When Kafka has not acknowledged it within the delivery timeout (the write
+ * timeout), counted from the call, the stage fails with 503 {@code ApiException.unavailable}
+ * instead of hanging: whatever held it up (metadata that never comes, a full buffer, a queue of
+ * other sends each blocked up to the max-block time, retries to a partition without leader). An
+ * event still waiting for {@code send()} then is not sent at all; one already handed to the
+ * producer may still be stored later (a 503 says "not acknowledged", not "not written").
  *
  * <p>{@code send()} may block until metadata arrives, so it runs on a small executor with a bounded
  * queue, never on the HTTP thread; a full queue is answered 503 at once. The producer's callbacks
@@ -53,7 +58,8 @@ public final class KafkaEventPublisher implements EventPublisher, AutoCloseable 
      * Producer settings.
      *
      * @param bootstrapServers Kafka bootstrap servers
-     * @param deliveryTimeout  longest wait for an acknowledgement, retries included
+     * @param deliveryTimeout  longest wait for an acknowledgement, retries and queueing included: a
+     *                         write is answered by then (the write timeout)
      * @param maxBlock         longest wait in {@code send()} for metadata or buffer space
      * @param sendQueueSize    events waiting for {@code send()} beyond which calls are refused with 503
      * @param overrides        further producer settings (security, compression...); may not
@@ -101,7 +107,7 @@ public final class KafkaEventPublisher implements EventPublisher, AutoCloseable 
             config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) deliveryTimeout.toMillis());
             // The producer requires delivery.timeout.ms >= linger.ms + request.timeout.ms.
             config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) deliveryTimeout.minus(LINGER).toMillis());
-            config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, maxBlock.toMillis());
+            config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, Math.min(maxBlock.toMillis(), deliveryTimeout.toMillis()));
             return config;
         }
     }
@@ -109,8 +115,14 @@ public final class KafkaEventPublisher implements EventPublisher, AutoCloseable 
     private final Producer<ContainerKey, ContainerEvent> producer;
     private final ExecutorService sender;
     private final ExecutorService completer;
+    private final ScheduledThreadPoolExecutor deadlines;
+    private final Duration writeTimeout;
 
     public KafkaEventPublisher(Settings settings) {
+        this.writeTimeout = settings.deliveryTimeout();
+        this.deadlines = new ScheduledThreadPoolExecutor(1, daemonThreads("ingest-kafka-deadline"));
+        // Most writes are acknowledged long before their deadline: drop their timers at once.
+        deadlines.setRemoveOnCancelPolicy(true);
         this.producer = new KafkaProducer<>(settings.producerConfig(),
                 Serdes.containerKey().serializer(), Serdes.containerEvent().serializer());
         this.sender = new ThreadPoolExecutor(SEND_THREADS, SEND_THREADS, 0, TimeUnit.MILLISECONDS,
@@ -123,7 +135,25 @@ public final class KafkaEventPublisher implements EventPublisher, AutoCloseable 
     public CompletionStage<Void> publish(ContainerEvent event) {
         CompletableFuture<Void> stored = new CompletableFuture<>();
         try {
-            sender.execute(() -> send(event, stored));
+            ScheduledFuture<?> deadline = deadlines.schedule(() -> {
+                if (stored.completeExceptionally(ApiException.unavailable("The event was not acknowledged by Kafka within "
+                        + writeTimeout.toMillis() + " ms; retry later"))) {
+                    LOG.warn("Event of {} not acknowledged by Kafka within {} ms", event.key(), writeTimeout.toMillis());
+                }
+            }, writeTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            stored.whenComplete((ignored, error) -> deadline.cancel(false));
+        } catch (RejectedExecutionException e) {
+            stored.completeExceptionally(ApiException.unavailable("The event publisher is closed; retry later"));
+            return stored;
+        }
+        try {
+            sender.execute(() -> {
+                // Answered 503 while it waited in the queue: sending it now would store a write
+                // the caller was told failed.
+                if (!stored.isDone()) {
+                    send(event, stored);
+                }
+            });
         } catch (RejectedExecutionException e) {
             LOG.warn("Kafka send queue is full or closed; refusing event of {}", event.key());
             stored.completeExceptionally(ApiException.unavailable("Too many events waiting for Kafka; retry later"));
@@ -198,6 +228,7 @@ public final class KafkaEventPublisher implements EventPublisher, AutoCloseable 
         }
         producer.close(timeout);
         completer.shutdown();
+        deadlines.shutdownNow();
     }
 
     @Override

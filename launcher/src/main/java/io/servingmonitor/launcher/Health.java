@@ -13,11 +13,23 @@ import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.apache.kafka.streams.KafkaStreams;
 
 /**
- * {@code GET /health}: 200 only when the Kafka brokers answer and the Streams instance is
- * RUNNING, else 503; the body says which part is not ready. When the Streams client was shut down
- * because its threads kept failing, {@code "streams": "ERROR"} (or {@code PENDING_ERROR} while it
- * stops) comes with {@code "streams_failure"} saying so; it stays so until a restart. The broker
- * check is cached briefly so that a load balancer polling often does not load the cluster.
+ * The health endpoints, each 200 or 503 with the same body ({@code status}, {@code kafka},
+ * {@code streams}, and {@code streams_failure} once Streams gave up):
+ *
+ * <ul>
+ *   <li>{@code GET /health}: both of the next two (Kafka answers and Streams is RUNNING);</li>
+ *   <li>{@code GET /health/write}: this node can take writes, which need Kafka only: 200 while
+ *       the brokers answer, whatever Streams does (a rebalance, a restore);</li>
+ *   <li>{@code GET /health/read}: this node can answer reads from its stores: 200 while Streams is
+ *       RUNNING (503 while it rebalances or restores);</li>
+ *   <li>{@code GET /health/live}: the process is worth keeping: 200 unless Streams is in ERROR
+ *       or shutting down, which only a restart cures.</li>
+ * </ul>
+ *
+ * <p>When the Streams client was shut down because its threads kept failing, {@code "streams":
+ * "ERROR"} (or {@code PENDING_ERROR} while it stops) comes with {@code "streams_failure"} saying
+ * so; it stays so until a restart. The broker check is cached briefly so that a load balancer
+ * polling often does not load the cluster.
  */
 final class Health {
 
@@ -34,10 +46,36 @@ final class Health {
         this.streams = streams;
     }
 
+    /** {@code GET /health}: ready for writes and for reads. */
     void handle(Context ctx) {
         boolean kafka = kafkaReachable();
         KafkaStreams.State state = streams.state();
-        boolean healthy = kafka && state == KafkaStreams.State.RUNNING;
+        answer(ctx, kafka && state == KafkaStreams.State.RUNNING, kafka, state);
+    }
+
+    /** {@code GET /health/write}: Kafka answers; Streams does not matter to a write. */
+    void write(Context ctx) {
+        boolean kafka = kafkaReachable();
+        answer(ctx, kafka, kafka, streams.state());
+    }
+
+    /** {@code GET /health/read}: the stores are RUNNING. */
+    void read(Context ctx) {
+        KafkaStreams.State state = streams.state();
+        answer(ctx, state == KafkaStreams.State.RUNNING, kafkaReachable(), state);
+    }
+
+    /** {@code GET /health/live}: not failed for good nor shutting down. */
+    void live(Context ctx) {
+        KafkaStreams.State state = streams.state();
+        boolean alive = switch (state) {
+            case CREATED, REBALANCING, RUNNING -> true;
+            case PENDING_SHUTDOWN, NOT_RUNNING, PENDING_ERROR, ERROR -> false;
+        };
+        answer(ctx, alive, kafkaReachable(), state);
+    }
+
+    private void answer(Context ctx, boolean healthy, boolean kafka, KafkaStreams.State state) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("status", healthy ? "ok" : "unavailable");
         body.put("kafka", kafka ? "reachable" : "unreachable");

@@ -2,6 +2,7 @@ package io.servingmonitor.launcher;
 
 import io.servingmonitor.api.ApiConfig;
 import io.servingmonitor.api.TrustedProxies;
+import io.servingmonitor.ingest.KafkaEventPublisher;
 import io.servingmonitor.processor.MetricResolution;
 import io.servingmonitor.processor.ProcessorConfig;
 import io.servingmonitor.processor.StreamsSettings;
@@ -34,6 +35,7 @@ import java.util.Optional;
  * @param readQueue        store reads that may wait for a read thread; more are answered 503
  * @param metricGrace      how long a metric window waits for late reports (must cover a failover)
  * @param sessionTimeout   how long the group waits for a silent instance before moving its tasks
+ * @param writeTimeout     longest wait of a write for Kafka's acknowledgement; then 503
  */
 public record LauncherOptions(
         String host,
@@ -61,10 +63,14 @@ public record LauncherOptions(
         long minRequestDataRate,
         int readQueue,
         Duration metricGrace,
-        Duration sessionTimeout) {
+        Duration sessionTimeout,
+        Duration writeTimeout) {
 
     /** The environment variable that may carry the token secret instead of a flag (keeps it out of `ps`). */
     public static final String TOKEN_SECRET_ENV = "SERVING_MONITOR_TOKEN_SECRET";
+
+    /** The shortest {@code --write-timeout}: the producer needs a request timeout above its linger. */
+    static final Duration MIN_WRITE_TIMEOUT = Duration.ofSeconds(2);
 
     public static final String USAGE = String.join("\n",
             "usage: serving-monitor standalone [options]",
@@ -105,6 +111,7 @@ public record LauncherOptions(
             "                             after a failover (default 5m; closed windows reach metric-windows that much later)",
             "  --session-timeout DUR      how long Kafka waits for a silent instance before moving its work to the",
             "                             others, 6s to 30m (default 45s)",
+            "  --write-timeout DUR        longest wait of a write for Kafka's acknowledgement, then 503 (default 10s)",
             "",
             "       serving-monitor hash-secret [--iterations N] < secret",
             "                             prints a salted hash (PBKDF2-HMAC-SHA256) of the secret read from stdin,",
@@ -144,6 +151,7 @@ public record LauncherOptions(
         int readQueue = DEFAULT_READ_QUEUE;
         Duration metricGrace = ProcessorConfig.DEFAULT_METRIC_GRACE;
         Duration sessionTimeout = StreamsSettings.DEFAULT_SESSION_TIMEOUT;
+        Duration writeTimeout = KafkaEventPublisher.Settings.DEFAULT_DELIVERY_TIMEOUT;
 
         for (int i = 0; i < args.size(); i++) {
             String flag = args.get(i);
@@ -191,6 +199,13 @@ public record LauncherOptions(
                 case "--read-queue" -> readQueue = intIn(flag, value, 1, 1_000_000);
                 case "--metric-grace" -> metricGrace = duration(flag, value);
                 case "--session-timeout" -> sessionTimeout = durationIn(flag, value, MIN_SESSION_TIMEOUT, MAX_SESSION_TIMEOUT);
+                case "--write-timeout" -> {
+                    writeTimeout = duration(flag, value);
+                    if (writeTimeout.compareTo(MIN_WRITE_TIMEOUT) < 0) {
+                        throw new IllegalArgumentException(flag + " must be at least " + MIN_WRITE_TIMEOUT.toSeconds()
+                                + "s, not " + value);
+                    }
+                }
                 default -> throw new IllegalArgumentException("unknown option " + flag + "\n" + USAGE);
             }
         }
@@ -211,7 +226,7 @@ public record LauncherOptions(
                 new TopicSettings(partitions, (short) replication), resolutions, minChart, bodyLimit,
                 Optional.ofNullable(secret), standby, trustedProxies, autoRegister, autoUnregister, streamThreads,
                 rocksDbMemory, maxClockSkew, rateLimit, idleTimeout, minRequestRate, readQueue, metricGrace,
-                sessionTimeout);
+                sessionTimeout, writeTimeout);
     }
 
     /** Beyond a day a skewed clock is trusted for longer than any window or timeout it could harm. */

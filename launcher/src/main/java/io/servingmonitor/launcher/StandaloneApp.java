@@ -152,7 +152,11 @@ public final class StandaloneApp implements AutoCloseable {
         closeInReverse.add(metrics.bind(new KafkaStreamsMetrics(streams.streams())));
         streams.start();
 
-        KafkaEventPublisher publisher = new KafkaEventPublisher(KafkaEventPublisher.Settings.defaults(bootstrapServers));
+        KafkaEventPublisher.Settings publisherSettings = KafkaEventPublisher.Settings.defaults(bootstrapServers);
+        // A send blocked on metadata never outlasts the write: the answer is due by the write timeout.
+        publisherSettings = publisherSettings.withTimeouts(options.writeTimeout(),
+                min(publisherSettings.maxBlock(), options.writeTimeout().dividedBy(2)));
+        KafkaEventPublisher publisher = new KafkaEventPublisher(publisherSettings);
         closeInReverse.add(() -> publisher.close(PUBLISHER_CLOSE_TIMEOUT));
         closeInReverse.add(publisher.bindMetrics(metrics.registry()));
 
@@ -183,6 +187,9 @@ public final class StandaloneApp implements AutoCloseable {
         http = ServingHttp.create(apiConfig, Authenticator.create(credentials, apiConfig, clock), actions,
                 javalin -> {
                     javalin.routes.get("/health", health::handle);
+                    javalin.routes.get("/health/write", health::write);
+                    javalin.routes.get("/health/read", health::read);
+                    javalin.routes.get("/health/live", health::live);
                     metrics.install(javalin);
                     internalRoutes.install(javalin);
                 }, clock);
@@ -190,6 +197,10 @@ public final class StandaloneApp implements AutoCloseable {
         http.start(options.host(), port);
         out.println("serving-monitor listening on http://" + options.host() + ":" + http.port()
                 + " (Kafka " + bootstrapServers + ", data in " + dataDir.toAbsolutePath() + ")");
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
     }
 
     /** The HTTP port actually bound. */

@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -34,7 +35,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code /health} of a Streams instance whose threads keep failing, on a real broker. */
+/**
+ * The health endpoints on a real broker: {@code /health} of a Streams instance whose threads keep
+ * failing, and the split readiness ({@code /health/write} needs Kafka only, {@code /health/read}
+ * needs Streams RUNNING, {@code /health/live} fails only for good).
+ */
 class HealthTest {
 
     @RegisterExtension
@@ -75,7 +80,7 @@ class HealthTest {
                 Thread.sleep(100);
             }
             Health health = new Health(admin, streams);
-            Javalin http = Javalin.create(config -> config.routes.get("/health", health::handle)).start("127.0.0.1", 0);
+            Javalin http = healthApp(health);
             try {
                 HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                         URI.create("http://127.0.0.1:" + http.port() + "/health")).build(), HttpResponse.BodyHandlers.ofString());
@@ -86,9 +91,77 @@ class HealthTest {
                 assertThat(body.path("kafka").asText()).isEqualTo("reachable");
                 assertThat(body.path("streams").asText()).isEqualTo("ERROR");
                 assertThat(body.path("streams_failure").asText()).contains("kept failing", "2 failures within 10 min");
+
+                assertThat(get(http, "/health/live").statusCode()).as("a failed-for-good node is not live").isEqualTo(503);
+                assertThat(get(http, "/health/read").statusCode()).isEqualTo(503);
+                assertThat(get(http, "/health/write").statusCode()).as("writes need Kafka only").isEqualTo(200);
             } finally {
                 http.stop();
             }
         }
+    }
+
+    @Test
+    void writesStayReadyWhileStreamsIsNotRunningButReadsDoNot() throws Exception {
+        try (StreamsRunner streams = notStartedStreams(KAFKA.bootstrapServers()); Admin admin = KAFKA.adminClient()) {
+            Javalin http = healthApp(new Health(admin, streams));
+            try {
+                assertThat(streams.state()).isEqualTo(KafkaStreams.State.CREATED);
+
+                HttpResponse<String> write = get(http, "/health/write");
+                assertThat(write.statusCode()).isEqualTo(200);
+                JsonNode body = Json.mapper().readTree(write.body());
+                assertThat(body.path("status").asText()).isEqualTo("ok");
+                assertThat(body.path("kafka").asText()).isEqualTo("reachable");
+                assertThat(body.path("streams").asText()).isEqualTo("CREATED");
+
+                HttpResponse<String> read = get(http, "/health/read");
+                assertThat(read.statusCode()).isEqualTo(503);
+                assertThat(Json.mapper().readTree(read.body()).path("status").asText()).isEqualTo("unavailable");
+                assertThat(get(http, "/health").statusCode()).as("/health needs both").isEqualTo(503);
+                assertThat(get(http, "/health/live").statusCode()).as("not running yet is still alive").isEqualTo(200);
+            } finally {
+                http.stop();
+            }
+        }
+    }
+
+    @Test
+    void unreachableKafkaMakesWritesUnreadyButTheNodeStaysLive() throws Exception {
+        try (StreamsRunner streams = notStartedStreams("127.0.0.1:1");
+             Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:1"))) {
+            Javalin http = healthApp(new Health(admin, streams));
+            try {
+                HttpResponse<String> write = get(http, "/health/write");
+                assertThat(write.statusCode()).isEqualTo(503);
+                assertThat(Json.mapper().readTree(write.body()).path("kafka").asText()).isEqualTo("unreachable");
+                assertThat(get(http, "/health").statusCode()).isEqualTo(503);
+                assertThat(get(http, "/health/live").statusCode()).isEqualTo(200);
+            } finally {
+                http.stop();
+            }
+        }
+    }
+
+    private StreamsRunner notStartedStreams(String bootstrapServers) {
+        Topology topology = new Topology();
+        topology.addSource("source", new ByteArrayDeserializer(), new ByteArrayDeserializer(), KAFKA.uniqueName("unused"));
+        Properties props = new StreamsSettings(KAFKA.uniqueName("health"), bootstrapServers, stateDir,
+                "localhost", 7070, 0, 1, 1, 32L * 1024 * 1024).toProperties();
+        return new StreamsRunner(topology, props);
+    }
+
+    private static Javalin healthApp(Health health) {
+        return Javalin.create(config -> {
+            config.routes.get("/health", health::handle);
+            config.routes.get("/health/write", health::write);
+            config.routes.get("/health/read", health::read);
+            config.routes.get("/health/live", health::live);
+        }).start("127.0.0.1", 0);
+    }
+
+    private static HttpResponse<String> get(Javalin http, String path) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + http.port() + path)).build(), HttpResponse.BodyHandlers.ofString());
     }
 }

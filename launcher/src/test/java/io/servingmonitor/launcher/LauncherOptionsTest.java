@@ -365,4 +365,19 @@ class LauncherOptionsTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("--max-clock-skew");
     }
+
+    @Test
+    void writeTimeoutDefaultsTo10sAndIsParsedAsADuration() {
+        assertThat(parse().writeTimeout()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(parse("--write-timeout", "3s").writeTimeout()).isEqualTo(Duration.ofSeconds(3));
+        assertThat(LauncherOptions.USAGE).contains("--write-timeout DUR");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"1s", "0s", "10", "soon"})
+    void badWriteTimeoutIsRejectedNamingTheFlag(String value) {
+        assertThatThrownBy(() -> parse("--write-timeout", value))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("--write-timeout");
+    }
 }

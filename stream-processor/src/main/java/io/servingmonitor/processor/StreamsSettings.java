@@ -1,12 +1,14 @@
 package io.servingmonitor.processor;
 
+import io.servingmonitor.topics.TopicSettings;
 import io.servingmonitor.topics.Topics;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.Properties;
-import org.apache.kafka.common.IsolationLevel;
-import java.time.Duration;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.streams.StreamsConfig;
 
 /**
@@ -125,6 +127,8 @@ public record StreamsSettings(
         // Exactly-once writes to changelogs need min.insync.replicas copies: on a cluster the
         // internal topics must be replicated like ours, not take the broker default.
         props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, replicationFactor);
+        props.put(StreamsConfig.topicPrefix(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG),
+                new TopicSettings(1, (short) replicationFactor).minInSyncReplicas());
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, streamThreads);
         // No record stops the pipeline: one that cannot be read, processed or written is logged,
         // counted and skipped (the thread would otherwise die on it again after every restart);

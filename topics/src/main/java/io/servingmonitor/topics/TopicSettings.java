@@ -18,6 +18,15 @@ public record TopicSettings(int partitions, short replicationFactor) {
         }
     }
 
+    /**
+     * The replicas that must have a write before it is acknowledged ({@code min.insync.replicas}):
+     * 2 from a replication factor of 3 up, so that an acknowledged write survives the loss of any
+     * one broker while one broker may be down without stopping writes; 1 below (no choice there).
+     */
+    public int minInSyncReplicas() {
+        return replicationFactor >= 3 ? 2 : 1;
+    }
+
     public static TopicSettings singleBroker() {
         return new TopicSettings(DEFAULT_PARTITIONS, (short) 1);
     }

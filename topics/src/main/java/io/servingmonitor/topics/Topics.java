@@ -76,7 +76,9 @@ public final class Topics {
         return new TopicSpec(CONTAINER_EVENTS_DLQ, settings.partitions(), settings.replicationFactor(), Map.of(
                 TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE,
                 TopicConfig.RETENTION_MS_CONFIG, Long.toString(DEAD_LETTER_RETENTION.toMillis()),
-                TopicConfig.MAX_MESSAGE_BYTES_CONFIG, DEAD_LETTER_MAX_MESSAGE_BYTES));
+                TopicConfig.MAX_MESSAGE_BYTES_CONFIG, DEAD_LETTER_MAX_MESSAGE_BYTES,
+                TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, minInSync(settings)),
+                Set.of(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG));
     }
 
     private static TopicSpec events(TopicSettings settings) {
@@ -85,18 +87,31 @@ public final class Topics {
         return new TopicSpec(CONTAINER_EVENTS, settings.partitions(), settings.replicationFactor(), Map.of(
                 TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE,
                 TopicConfig.RETENTION_MS_CONFIG, Long.toString(EVENTS_RETENTION.toMillis()),
-                TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, TimestampType.LOG_APPEND_TIME.name),
-                Set.of(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG));
+                TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, TimestampType.LOG_APPEND_TIME.name,
+                TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, minInSync(settings)),
+                Set.of(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG));
     }
 
     private static TopicSpec deleting(String name, TopicSettings settings, Duration retention) {
         return new TopicSpec(name, settings.partitions(), settings.replicationFactor(), Map.of(
                 TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE,
-                TopicConfig.RETENTION_MS_CONFIG, Long.toString(retention.toMillis())));
+                TopicConfig.RETENTION_MS_CONFIG, Long.toString(retention.toMillis()),
+                TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, minInSync(settings)),
+                Set.of(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG));
     }
 
     private static TopicSpec compacted(String name, TopicSettings settings) {
         return new TopicSpec(name, settings.partitions(), settings.replicationFactor(), Map.of(
-                TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
+                TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
+                TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, minInSync(settings)),
+                Set.of(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG));
+    }
+
+    /**
+     * Declared on every topic (and aligned on an existing one: it only decides when a write is
+     * acknowledged), so that durability does not depend on the brokers' default of 1.
+     */
+    private static String minInSync(TopicSettings settings) {
+        return Integer.toString(settings.minInSyncReplicas());
     }
 }
