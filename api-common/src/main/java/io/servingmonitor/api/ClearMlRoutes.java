@@ -89,6 +89,8 @@ public final class ClearMlRoutes {
     /** Adds the action routes, {@code auth.login}, the exception mapper and the error envelopes to {@code javalin}. */
     public void install(JavalinConfig javalin) {
         javalin.http.maxRequestSize = config.bodyLimitBytes();
+        // Requests Jetty refuses before routing (e.g. an encoded NUL in the path) get an envelope too.
+        javalin.jetty.modifyServer(server -> server.setErrorHandler(new JettyErrorEnvelopes()));
         for (String name : actions.keySet()) {
             route(javalin, name, ctx -> serve(ctx, name));
         }

@@ -171,6 +171,21 @@ class ClearMlRoutesTest {
         assertThat(reply.subcode()).isZero();
     }
 
+    /** Regression (found by BadInputProperties): Jetty refused these paths with its own HTML page. */
+    @Test
+    void pathsJettyRefusesBeforeRoutingAreAnsweredInTheEnvelope() {
+        for (String method : List.of("GET", "POST", "PUT", "DELETE")) {
+            for (String path : List.of("/serving.echo%00", "/serving.echo%FF", "/%FF")) {
+                TestServer.Reply reply = server.call(method, path, TestServer.basicA(), null);
+
+                assertThat(reply.status()).as(method + " " + path).isEqualTo(400);
+                assertThat(reply.code()).as(method + " " + path).isEqualTo(400);
+                assertThat(reply.contentType()).startsWith("application/json");
+                assertThat(reply.meta().get("error_stack").isNull()).isTrue();
+            }
+        }
+    }
+
     @Test
     void extraRoutesAreServedAlongside() throws Exception {
         var response = java.net.http.HttpClient.newHttpClient().send(
