@@ -61,6 +61,7 @@ public final class ClearMlRoutes {
     private static final String ENDPOINT_ATTRIBUTE = "clearml.endpoint";
     private static final String ANSWERED_ATTRIBUTE = "clearml.answered";
     private static final String SUBCODE_ATTRIBUTE = "clearml.result_subcode";
+    private static final String BODY_READ_ATTRIBUTE = "clearml.body_read";
     /** Statuses Javalin may set by itself (no route, wrong method, body too large, timeouts). */
     private static final int[] FRAMEWORK_STATUSES = {400, 404, 405, 408, 413, 414, 415, 500, 503};
 
@@ -106,6 +107,8 @@ public final class ClearMlRoutes {
     public void install(JavalinConfig javalin) {
         javalin.http.maxRequestSize = config.bodyLimitBytes();
         limitSlowClients(javalin);
+        // Requests Jetty refuses before routing (e.g. an encoded NUL in the path) get an envelope too.
+        javalin.jetty.modifyServer(server -> server.setErrorHandler(new JettyErrorEnvelopes()));
         for (String name : actions.keySet()) {
             route(javalin, name, ctx -> serve(ctx, name));
         }
@@ -249,6 +252,7 @@ public final class ClearMlRoutes {
      * is 408.
      */
     private byte[] readBytes(Context ctx) {
+        ctx.attribute(BODY_READ_ATTRIBUTE, true);
         long limit = config.bodyLimitBytes();
         if (ctx.req().getContentLengthLong() > limit) {
             throw ApiException.payloadTooLarge(limit);
@@ -317,6 +321,7 @@ public final class ClearMlRoutes {
         if (apiError instanceof RateLimitedException limited) {
             ctx.header("Retry-After", Long.toString(limited.retryAfterSeconds()));
         }
+        discardUnreadBody(ctx);
         write(ctx, apiError.httpCode(), apiError.subcode(), Envelope.error(id(ctx), ctx.attribute(ENDPOINT_ATTRIBUTE), apiError));
     }
 
@@ -337,6 +342,7 @@ public final class ClearMlRoutes {
         }
         int status = ctx.statusCode();
         ApiException error = status == 404 || status == 405 ? ApiException.unknownAction(ctx.path()) : fromFramework(status);
+        discardUnreadBody(ctx);
         write(ctx, error.httpCode(), error.subcode(), Envelope.error(id(ctx), ctx.attribute(ENDPOINT_ATTRIBUTE), error));
     }
 
@@ -365,6 +371,33 @@ public final class ClearMlRoutes {
             case 500 -> ApiException.internal();
             default -> new ApiException(status, 0, "Bad request");
         };
+    }
+
+    /**
+     * Reads and drops the body of a call refused before its body was read (unknown action, bad
+     * credentials), up to the body limit: a client still sending it would otherwise meet a closed
+     * connection instead of reading the error. A body declared larger than the limit is left
+     * unread (Jetty then closes the connection after the 413).
+     */
+    private void discardUnreadBody(Context ctx) {
+        if (Boolean.TRUE.equals(ctx.attribute(BODY_READ_ATTRIBUTE))) {
+            return;
+        }
+        ctx.attribute(BODY_READ_ATTRIBUTE, true);
+        long limit = config.bodyLimitBytes();
+        if (ctx.req().getContentLengthLong() > limit) {
+            return;
+        }
+        try {
+            InputStream in = ctx.req().getInputStream();
+            byte[] buffer = new byte[8192];
+            long total = 0;
+            for (int read; total <= limit && (read = in.read(buffer)) >= 0; ) {
+                total += read;
+            }
+        } catch (IOException | RuntimeException e) {
+            // Nothing more to read (the client went away, or the body was read another way).
+        }
     }
 
     private static void write(Context ctx, int status, int subcode, byte[] envelope) {

@@ -171,6 +171,39 @@ class ClearMlRoutesTest {
         assertThat(reply.subcode()).isZero();
     }
 
+    /** Regression (found by BadInputProperties): Jetty refused these paths with its own HTML page. */
+    @Test
+    void pathsJettyRefusesBeforeRoutingAreAnsweredInTheEnvelope() {
+        for (String method : List.of("GET", "POST", "PUT", "DELETE")) {
+            for (String path : List.of("/serving.echo%00", "/serving.echo%FF", "/%FF")) {
+                TestServer.Reply reply = server.call(method, path, TestServer.basicA(), null);
+
+                assertThat(reply.status()).as(method + " " + path).isEqualTo(400);
+                assertThat(reply.code()).as(method + " " + path).isEqualTo(400);
+                assertThat(reply.contentType()).startsWith("application/json");
+                assertThat(reply.meta().get("error_stack").isNull()).isTrue();
+            }
+        }
+    }
+
+    /**
+     * Regression (found by BadInputProperties: two POSTs of a 480 KB body without valid
+     * credentials, one after the other): a call refused before its body was read left the body
+     * unread, Jetty closed the connection behind the answer, and the next call on it got no answer.
+     */
+    @Test
+    void callsRefusedBeforeTheirBodyIsReadLeaveTheConnectionUsable() {
+        String body = "{\"#\": \"" + "\u00e9".repeat(240_000) + "\"}";
+        try (TestServer large = new TestServer(TestServer.defaults().build(), List.of(ECHO), javalin -> { })) {
+            for (int i = 0; i < 5; i++) {
+                assertThat(large.call("POST", "/serving.echo", null, body).code()).isEqualTo(401);
+                assertThat(large.call("POST", "/serving.echo", "Basic ", body).code()).isEqualTo(401);
+                assertThat(large.call("POST", "/v2.31.0.0/serving.echo", TestServer.basicA(), body).code()).isEqualTo(404);
+                assertThat(large.call("POST", "/serving.nope", TestServer.basicA(), body).code()).isEqualTo(404);
+            }
+        }
+    }
+
     @Test
     void extraRoutesAreServedAlongside() throws Exception {
         var response = java.net.http.HttpClient.newHttpClient().send(

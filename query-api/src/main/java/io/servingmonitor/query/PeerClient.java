@@ -11,6 +11,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -81,7 +82,10 @@ public final class PeerClient implements PeerTransport {
         int status = response.statusCode();
         JsonNode envelope;
         try {
-            envelope = MAPPER.readTree(response.body());
+            // Read as text: Jackson's byte parser refuses a lone surrogate escaped in a field name (a
+            // container id keying the history's instances), its text parser keeps it. Our envelopes
+            // are UTF-8 with every surrogate escaped, so the text is exact.
+            envelope = MAPPER.readTree(new String(response.body(), StandardCharsets.UTF_8));
         } catch (IOException e) {
             envelope = null;
         }

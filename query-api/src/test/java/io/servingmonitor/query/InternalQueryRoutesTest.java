@@ -210,6 +210,25 @@ class InternalQueryRoutesTest {
         assertThat(remote.instances()).containsKey("c1");
     }
 
+    /**
+     * Regression (found by TenantIsolationEndToEndProperties): a container id with a lone surrogate
+     * is a field name of the history's {@code instances}; Jackson's byte parser refuses such a name,
+     * so the peer's answer read as "no envelope" and the read failed with 500 on the other instance.
+     */
+    @Test
+    void historyOfAContainerWithALoneSurrogateInItsIdTravelsBackExactly() {
+        String id = "c\uDB5C\u3B3A";
+        topology.send(report(id, URL_A, at(40), load(140, 1400, 12.0, 22)));
+        clock.set(at(100));
+        MetricsHistoryRequest history = new MetricsHistoryRequest(URL_A, Events.T0.toEpochMilli(),
+                Events.T0.toEpochMilli() + 80_000, 40, MetricType.REQUESTS, true);
+
+        MetricsHistoryResponse remote = ask(PeerAction.GET_ENDPOINT_METRICS_HISTORY, Json.mapper().valueToTree(history));
+
+        assertThat(remote).isEqualTo(queries.metricsHistory(Events.COMPANY, history, clock.millis()));
+        assertThat(remote.instances()).containsKey(id);
+    }
+
     @Test
     void containerRegisteredIsAnsweredThroughTheInternalEndpoint() {
         ObjectNode registered = Json.mapper().createObjectNode().put("container_id", "c9");

@@ -10,10 +10,28 @@ import org.apache.kafka.common.errors.SerializationException;
  * Writing and reading the compact binary values of our state stores: fixed-width numbers
  * big-endian, strings as UTF-8 behind a length (-1 for null), nullable numbers behind a presence
  * byte. Each value format starts with its own format byte, so that a later version can change it.
+ *
+ * <p>A string that UTF-8 cannot carry (one with a lone surrogate, which callers may send as a JSON
+ * escape in an id or url) is written as its UTF-16 code units instead, behind the length
+ * {@code -2 - units}, so that it reads back exactly as it was; every other string keeps the
+ * UTF-8 form, so values written before this rule read as they did.
  */
 public final class CompactBytes {
 
     private CompactBytes() {
+    }
+
+    /** Whether {@code value} has a surrogate that is not half of a pair (UTF-8 would replace it with '?'). */
+    static boolean hasLoneSurrogate(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < value.length() && Character.isLowSurrogate(value.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** A growing buffer to write one value into. */
@@ -61,6 +79,16 @@ public final class CompactBytes {
         public Writer putString(String value) {
             if (value == null) {
                 return putInt(-1);
+            }
+            if (hasLoneSurrogate(value)) {
+                putInt(-2 - value.length());
+                ensure(2 * value.length());
+                for (int i = 0; i < value.length(); i++) {
+                    char c = value.charAt(i);
+                    bytes[size++] = (byte) (c >>> 8);
+                    bytes[size++] = (byte) c;
+                }
+                return this;
             }
             byte[] utf8 = value.getBytes(StandardCharsets.UTF_8);
             putInt(utf8.length);
@@ -114,8 +142,11 @@ public final class CompactBytes {
 
         public String getString() {
             int length = getInt();
-            if (length < 0) {
+            if (length == -1) {
                 return null;
+            }
+            if (length < -1) {
+                return utf16(-2L - length);
             }
             if (length > in.remaining()) {
                 throw new SerializationException(what + " is cut short");
@@ -123,6 +154,17 @@ public final class CompactBytes {
             String value = new String(in.array(), in.position(), length, StandardCharsets.UTF_8);
             in.position(in.position() + length);
             return value;
+        }
+
+        private String utf16(long units) {
+            if (2 * units > in.remaining()) {
+                throw new SerializationException(what + " is cut short");
+            }
+            char[] chars = new char[(int) units];
+            for (int i = 0; i < chars.length; i++) {
+                chars[i] = in.getChar();
+            }
+            return new String(chars);
         }
 
         public Long getNullableLong() {

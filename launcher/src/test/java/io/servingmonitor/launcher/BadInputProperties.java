@@ -1,0 +1,150 @@
+package io.servingmonitor.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.servingmonitor.api.ApiConfig;
+import io.servingmonitor.api.Credentials;
+import io.servingmonitor.api.client.ServingClient;
+import io.servingmonitor.launcher.FuzzRequests.Call;
+import io.servingmonitor.launcher.FuzzRequests.Keys;
+import io.servingmonitor.topics.ContainerEvent;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.EdgeCasesMode;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.ShrinkingMode;
+import net.jqwik.api.lifecycle.AfterContainer;
+import net.jqwik.api.lifecycle.BeforeContainer;
+
+/**
+ * Promise 9, bad input is harmless: over generated calls to every action (good ones, mutated ones,
+ * garbage; see {@link FuzzRequests}) sent to the whole API in this JVM, no answer is a 5xx, every
+ * answer is a ClearML envelope whose {@code result_code} is the HTTP status, and a write leaves
+ * exactly one event when it is answered 200 and none otherwise. The events go through the real
+ * topology, so the reads among the calls see what the accepted writes stored.
+ */
+class BadInputProperties {
+
+    private static final String COMPANY = "fuzz-co";
+    private static final String OTHER_COMPANY = "fuzz-other-co";
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final int BODY_LIMIT = (int) ApiConfig.DEFAULT_BODY_LIMIT_BYTES;
+
+    private static InProcessApi api;
+    private static Keys keys;
+    private static final HttpClient HTTP = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
+
+    @BeforeContainer
+    static void start() {
+        api = InProcessApi.start(Credentials.of(COMPANY + ":fuzz-key:fuzz-secret", OTHER_COMPANY + ":other-key:other-secret"));
+        String basic = ServingClient.basic("fuzz-key", "fuzz-secret");
+        ServingClient.Reply login = new ServingClient(api.baseUrl()).call("GET", "/auth.login", basic, null);
+        assertThat(login.status()).as(login.body()).isEqualTo(200);
+        keys = new Keys(basic, "Bearer " + login.data().path("token").asText(),
+                ServingClient.basic("other-key", "other-secret"));
+    }
+
+    @AfterContainer
+    static void stop() {
+        if (api != null) {
+            api.close();
+        }
+    }
+
+    /*
+     * No edge cases: jqwik would build and keep every combination of its generators' edges (among
+     * them megabyte bodies) before the first try, gigabytes of heap; the random calls reach the
+     * edges often enough.
+     */
+    @Property(tries = 10_000, seed = "20261202", shrinking = ShrinkingMode.BOUNDED, edgeCases = EdgeCasesMode.NONE)
+    void noCallIsAnsweredWithA5xxOrWithoutAnEnvelopeOrLeavesAnEventWhenRejected(@ForAll("calls") Call call) {
+        int eventsBefore = api.eventCount();
+        Answer answer;
+        try {
+            answer = send(HTTP, call);
+        } catch (UncheckedIOException e) {
+            if (call.body() != null && call.body().length > BODY_LIMIT) {
+                // A body over the limit is refused unread and the connection closed behind the answer:
+                // a client still sending it may see the connection end instead of the 413.
+                assertThat(api.eventCount()).as("events written by %s", call).isEqualTo(eventsBefore);
+                return;
+            }
+            // Rarely a pooled keep-alive connection is found closed when the call is sent (see the
+            // report of issue 6; not explained yet): the call is sent once more on a new connection,
+            // and the events are still counted from before the first attempt.
+            answer = send(HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build(), call);
+        }
+        int written = api.eventCount() - eventsBefore;
+
+        assertThat(answer.status()).as("status of %s: %s", call, answer.body()).isBetween(200, 499);
+        JsonNode meta = answer.json().path("meta");
+        assertThat(meta.isObject()).as("an envelope answers %s; got %s", call, answer.body()).isTrue();
+        assertThat(meta.path("result_code").asInt()).as("result_code of %s", call).isEqualTo(answer.status());
+        assertThat(meta.path("error_stack").isNull()).as("no stack trace for %s", call).isTrue();
+        String served = answer.json().path("meta").path("endpoint").path("name").asText("");
+        boolean acceptedWrite = answer.status() == 200 && FuzzRequests.WRITE_ACTIONS.contains(served);
+        assertThat(written).as("events written by %s answered %s", call, answer.status()).isEqualTo(acceptedWrite ? 1 : 0);
+        if (acceptedWrite) {
+            ContainerEvent event = api.events().get(api.eventCount() - 1);
+            assertThat(event.company()).as("company of the event of %s", call)
+                    .isEqualTo(call.authorization().equals(keys.otherBasic()) ? OTHER_COMPANY : COMPANY);
+        }
+    }
+
+    @Provide
+    Arbitrary<Call> calls() {
+        return FuzzRequests.calls(keys);
+    }
+
+    /** An answer: status, raw body and its JSON (a missing node when it is not JSON). */
+    record Answer(int status, String body, JsonNode json) {
+    }
+
+    /** The call answered last, named when a call gets no answer (the connection it reused may be why). */
+    private static volatile Call previous;
+
+    static Answer send(HttpClient http, Call call) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(api.baseUrl() + call.pathAndQuery()))
+                .timeout(Duration.ofSeconds(20))
+                .method(call.method(), call.body() == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofByteArray(call.body()));
+        if (call.authorization() != null) {
+            request.header("Authorization", call.authorization());
+        }
+        if (call.contentType() != null) {
+            request.header("Content-Type", call.contentType());
+        }
+        try {
+            HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            previous = call;
+            return new Answer(response.statusCode(), response.body(), parse(response.body()));
+        } catch (IOException e) {
+            throw new UncheckedIOException("no answer to " + call + " (previous call: " + previous + ")", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static JsonNode parse(String body) {
+        try {
+            return body == null || body.isEmpty() ? MAPPER.missingNode() : MAPPER.readTree(body);
+        } catch (IOException e) {
+            return MAPPER.missingNode();
+        }
+    }
+
+}
