@@ -24,13 +24,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
-import net.jqwik.api.RandomGenerator;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import java.nio.file.Files;
-import net.jqwik.api.Example;
-import net.jqwik.api.lifecycle.AfterContainer;
-import net.jqwik.api.lifecycle.BeforeContainer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Promise 9 on a real broker, for a sample of the generated calls of {@link BadInputProperties}
@@ -39,8 +39,8 @@ import net.jqwik.api.lifecycle.BeforeContainer;
  */
 class RejectedCallsOnBrokerTest {
 
-    /** A jqwik container (its generators need one), so the shared broker is asked for directly. */
-    private static final KafkaFixture KAFKA = new KafkaFixture();
+    @RegisterExtension
+    static final KafkaFixture KAFKA = new KafkaFixture();
 
     private static final String COMPANY = "fuzz-on-broker-co";
     private static final int CALLS = 400;
@@ -50,35 +50,35 @@ class RejectedCallsOnBrokerTest {
     private static StandaloneApp app;
     private static final HttpClient FRESH = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
-    @BeforeContainer
+    @BeforeAll
     static void startApp() throws Exception {
         Path dir = Files.createTempDirectory("fuzz-on-broker");
         Path credentials = TestApps.credentials(dir, COMPANY + ":fb-key:fb-secret", "fuzz-on-broker-other:fo-key:fo-secret");
         app = TestApps.startRunning(KAFKA, dir, credentials, "fuzz-broker");
     }
 
-    @AfterContainer
+    @AfterAll
     static void stopApp() {
         if (app != null) {
             app.close();
         }
     }
 
-    @Example
+    @Test
     void onlyTheWritesAnswered200LeaveEventsOnKafka() {
         String basic = ServingClient.basic("fb-key", "fb-secret");
         Reply login = new ServingClient(TestApps.baseUrl(app)).call("GET", "/auth.login", basic, null);
         assertThat(login.status()).as(login.body()).isEqualTo(200);
         Keys keys = new Keys(basic, "Bearer " + login.data().path("token").asText(),
                 ServingClient.basic("fo-key", "fo-secret"));
-        RandomGenerator<Call> generator = FuzzRequests.calls(keys).generator(1000);
+        Gen<Call> generator = FuzzRequests.calls(keys);
         Random random = new Random(SEED);
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
         int accepted = 0;
         List<String> statuses = new ArrayList<>();
         for (int i = 0; i < CALLS; i++) {
-            Call call = generator.next(random).value();
+            Call call = generator.next(random);
             if (keys.otherBasic().equals(call.authorization())) {
                 continue; // the other company's writes are not this company's events
             }
@@ -87,8 +87,9 @@ class RejectedCallsOnBrokerTest {
             if (answer == null) {
                 continue;
             }
-            assertThat(answer.status()).as("status of %s", call).isBetween(200, 499);
-            assertThat(answer.json().path("meta").path("result_code").asInt()).as("result_code of %s", call)
+            assertThat(answer.status()).as("status of call %s (seed %s): %s", i + 1, SEED, call).isBetween(200, 499);
+            assertThat(answer.json().path("meta").path("result_code").asInt())
+                    .as("result_code of call %s (seed %s): %s", i + 1, SEED, call)
                     .isEqualTo(answer.status());
             String served = answer.json().path("meta").path("endpoint").path("name").asText("");
             if (answer.status() == 200 && FuzzRequests.WRITE_ACTIONS.contains(served)) {
@@ -102,8 +103,9 @@ class RejectedCallsOnBrokerTest {
         assertThat(last.status()).as(last.body()).isEqualTo(200);
 
         List<ContainerEvent> events = companyEventsUpTo(marker);
-        assertThat(accepted).as("the sample holds accepted writes too").isPositive();
-        assertThat(events).as("events of %s for %s calls answered %s", COMPANY, CALLS, statuses).hasSize(accepted + 1);
+        assertThat(accepted).as("the sample (seed %s) holds accepted writes too", SEED).isPositive();
+        assertThat(events).as("events of %s for %s calls (seed %s) answered %s", COMPANY, CALLS, SEED, statuses)
+                .hasSize(accepted + 1);
     }
 
     /** The answer, or null when a body over the limit ended in a closed connection. */

@@ -24,16 +24,12 @@ import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.ShrinkingMode;
-import net.jqwik.api.lifecycle.AfterContainer;
-import net.jqwik.api.lifecycle.BeforeContainer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsMetadata;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Promise 8 end to end: two instances of the service (one Streams application) on a real broker
@@ -49,24 +45,27 @@ class TenantIsolationEndToEndProperties {
     private static final Duration SETTLE = Duration.ofSeconds(60);
     private static final Duration CONVERGE = Duration.ofSeconds(60);
     private static final long SEED = 808L;
+    private static final long WORLDS_SEED = 8088L;
+    private static final int TRIES = 3;
     /** Companies that are prefixes of each other or whose ids look like pieces of a key's JSON. */
     private static final List<String> FAMILY = List.of("a", "ab", "a\"", "a\\", "a\",\"url\":\"", "A", "a b",
             "\u00e9", "e\u0301", "\uD83D\uDE00", "\uD83D\uDE00x");
 
-    private static final KafkaFixture KAFKA = new KafkaFixture();
+    @RegisterExtension
+    static final KafkaFixture KAFKA = new KafkaFixture();
     private static final com.fasterxml.jackson.databind.ObjectMapper MAPPER = new com.fasterxml.jackson.databind.ObjectMapper();
     private static final AtomicInteger TRY = new AtomicInteger();
     private static final List<StandaloneApp> APPS = new ArrayList<>();
     private static List<String> companies;
     private static Path dir;
 
-    @BeforeContainer
+    @BeforeAll
     static void startTwoInstances() throws Exception {
         Set<String> pool = new LinkedHashSet<>(FAMILY);
         Random random = new Random(SEED);
-        Arbitrary<String> generated = TenantWorlds.companyText(8);
+        Gen<String> generated = TenantWorlds.companyText(8);
         while (pool.size() < FAMILY.size() + 5) {
-            pool.add(generated.generator(100).next(random).value());
+            pool.add(generated.next(random));
         }
         companies = List.copyOf(pool);
         List<String> lines = new ArrayList<>();
@@ -86,13 +85,18 @@ class TenantIsolationEndToEndProperties {
         }
     }
 
-    @AfterContainer
+    @AfterAll
     static void stopInstances() throws IOException {
         APPS.forEach(StandaloneApp::close);
     }
 
-    @Property(tries = 3, seed = "8088", shrinking = ShrinkingMode.OFF)
-    void everyCompanyReadsExactlyItsOwnContainersOnEveryInstance(@ForAll("worlds") World generated) throws Exception {
+    @Test
+    void everyCompanyReadsExactlyItsOwnContainersOnEveryInstance() {
+        Gen<World> worlds = Gen.subsetOf(companies, 3, 4).flatMap(TenantWorlds::worlds);
+        Gen.forAll(WORLDS_SEED, TRIES, worlds, TenantIsolationEndToEndProperties::check);
+    }
+
+    private static void check(World generated) throws Exception {
         World world = generated.tagged("try" + TRY.incrementAndGet() + "|");
         Function<Tenant, List<ServingClient>> readersOf = tenant -> APPS.stream()
                 .map(app -> client(app, tenant)).toList();
@@ -136,12 +140,6 @@ class TenantIsolationEndToEndProperties {
         Map<String, Map<String, Long>> noMembers = new java.util.TreeMap<>();
         world.allUrls().forEach(url -> noMembers.put(url, Map.of()));
         return new Reads(Map.of(), Set.of(), noMembers, before.history());
-    }
-
-    @Provide
-    Arbitrary<World> worlds() {
-        return Arbitraries.subsetOf(companies).ofMinSize(3).ofMaxSize(4)
-                .flatMap(chosen -> TenantWorlds.worlds(List.copyOf(chosen)));
     }
 
     /**

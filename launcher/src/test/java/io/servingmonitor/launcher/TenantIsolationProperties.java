@@ -10,11 +10,7 @@ import io.servingmonitor.launcher.TenantWorlds.Tenant;
 import io.servingmonitor.launcher.TenantWorlds.World;
 import java.util.ArrayList;
 import java.util.List;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ShrinkingMode;
+import org.junit.jupiter.api.Test;
 
 /**
  * Promise 8, tenants are isolated, over random companies, containers and urls (see
@@ -27,8 +23,15 @@ import net.jqwik.api.ShrinkingMode;
  */
 class TenantIsolationProperties {
 
-    @Property(tries = 30, seed = "8080808", shrinking = ShrinkingMode.BOUNDED)
-    void everyCompanyReadsExactlyItsOwnContainers(@ForAll("worlds") World world) {
+    private static final long SEED = 8080808L;
+    private static final int TRIES = 30;
+
+    @Test
+    void everyCompanyReadsExactlyItsOwnContainers() {
+        Gen.forAll(SEED, TRIES, TenantWorlds.worlds(), TenantIsolationProperties::check);
+    }
+
+    private static void check(World world) {
         List<String> lines = new ArrayList<>();
         for (int i = 0; i < world.tenants().size(); i++) {
             lines.add(world.tenants().get(i).company() + ":key-" + i + ":secret-" + i);
@@ -61,10 +64,5 @@ class TenantIsolationProperties {
                         .isEqualTo(expected);
             }
         }
-    }
-
-    @Provide
-    Arbitrary<World> worlds() {
-        return TenantWorlds.worlds();
     }
 }
