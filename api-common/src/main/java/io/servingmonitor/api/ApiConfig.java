@@ -51,7 +51,12 @@ public record ApiConfig(
     public static final Duration MAX_TOKEN_EXPIRY = Duration.ofDays(365);
     public static final String DEFAULT_SERVER_VERSION = "2.31.0";
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(30);
-    public static final long DEFAULT_MIN_REQUEST_DATA_RATE = 1024;
+    /**
+     * Off: Jetty measures a body's rate from its first byte to each read, so a small body that
+     * arrived at once but is read a moment later (a busy server, a slow authentication) falls
+     * below any rate and is refused 408. A body that stops is bounded by the idle timeout instead.
+     */
+    public static final long DEFAULT_MIN_REQUEST_DATA_RATE = 0;
     public static final Duration DEFAULT_IDEMPOTENCY_TTL = Duration.ofMinutes(10);
     public static final int DEFAULT_IDEMPOTENCY_MAX_ENTRIES = 100_000;
     private static final int MIN_SECRET_BYTES = 32;

@@ -105,7 +105,7 @@ public record LauncherOptions(
             "  --rate-limit N/PERIOD      calls per access key, e.g. 100/s, 6000/m, 50/10s; more is 429 with Retry-After",
             "                             (default off)",
             "  --idle-timeout DUR         close a connection silent this long; a body that stops is 408 (default 30s)",
-            "  --min-request-rate BYTES   slowest accepted request body in bytes/s, else 408 (default 1024; 0: none)",
+            "  --min-request-rate BYTES   slowest accepted request body in bytes/s, else 408 (default 0: off)",
             "  --read-queue N             store reads waiting for a read thread before reads are 503 (default 1000)",
             "  --metric-grace DUR         how long a metric window waits for late reports, such as those replayed",
             "                             after a failover (default 5m; closed windows reach metric-windows that much later)",

@@ -94,18 +94,18 @@ class LauncherOptionsTest {
 
         assertThat(options.rateLimit().enabled()).as("rate limit off by default").isFalse();
         assertThat(options.idleTimeout()).isEqualTo(Duration.ofSeconds(30));
-        assertThat(options.minRequestDataRate()).isEqualTo(1024);
+        assertThat(options.minRequestDataRate()).as("off: Jetty would count the server's own delay").isZero();
         assertThat(options.readQueue()).isEqualTo(1000);
     }
 
     @Test
     void abuseLimitFlagsAreParsed() {
-        LauncherOptions options = parse("--rate-limit", "50/10s", "--idle-timeout", "5s", "--min-request-rate", "0",
+        LauncherOptions options = parse("--rate-limit", "50/10s", "--idle-timeout", "5s", "--min-request-rate", "2048",
                 "--read-queue", "20");
 
         assertThat(options.rateLimit()).isEqualTo(new io.servingmonitor.api.ApiConfig.RateLimit(50, Duration.ofSeconds(10)));
         assertThat(options.idleTimeout()).isEqualTo(Duration.ofSeconds(5));
-        assertThat(options.minRequestDataRate()).isZero();
+        assertThat(options.minRequestDataRate()).isEqualTo(2048);
         assertThat(options.readQueue()).isEqualTo(20);
     }
 
