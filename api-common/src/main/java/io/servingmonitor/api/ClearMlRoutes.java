@@ -429,7 +429,8 @@ public final class ClearMlRoutes {
         return endpoint == null ? ctx.path() : endpoint.name();
     }
 
-    private static Throwable unwrap(Throwable error) {
+    /** The error a completion or execution wrapper carries. */
+    static Throwable unwrap(Throwable error) {
         Throwable current = error;
         while ((current instanceof CompletionException || current instanceof ExecutionException)
                 && current.getCause() != null) {

@@ -8,9 +8,7 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutionException;
 import java.util.function.Supplier;
 
 /**
@@ -103,7 +101,7 @@ public final class IdempotentReplies {
             if (error == null) {
                 mine.answer().complete(value);
             } else {
-                mine.answer().completeExceptionally(unwrap(error));
+                mine.answer().completeExceptionally(ClearMlRoutes.unwrap(error));
             }
         });
         return mine.answer();
@@ -116,16 +114,7 @@ public final class IdempotentReplies {
     }
 
     private static boolean isCallersError(Throwable error) {
-        return unwrap(error) instanceof ApiException api && api.httpCode() < 500;
-    }
-
-    private static Throwable unwrap(Throwable error) {
-        Throwable current = error;
-        while ((current instanceof CompletionException || current instanceof ExecutionException)
-                && current.getCause() != null) {
-            current = current.getCause();
-        }
-        return current;
+        return ClearMlRoutes.unwrap(error) instanceof ApiException api && api.httpCode() < 500;
     }
 
     private static byte[] sha256(byte[] body) {
