@@ -12,9 +12,7 @@ import io.servingmonitor.launcher.FuzzRequests.Keys;
 import io.servingmonitor.topics.ContainerEvent;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
@@ -79,10 +77,21 @@ class BadInputProperties {
                 assertThat(api.eventCount()).as("events written by %s", call).isEqualTo(eventsBefore);
                 return;
             }
-            // Rarely a pooled keep-alive connection is found closed when the call is sent (see the
-            // report of issue 6; not explained yet): the call is sent once more on a new connection,
-            // and the events are still counted from before the first attempt.
-            answer = send(HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build(), call);
+            // Rarely the connection ends before the answer: Jetty refuses some requests before
+            // routing (e.g. an invalid percent-escape in the path) and closes the connection with
+            // their body unread, so a client still sending a large body may meet the reset first.
+            // The call is sent once more on a new connection, the events still counted from before
+            // the first attempt; if a call with a body meets the same end again, nothing may have
+            // been written for it.
+            try {
+                answer = send(HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build(), call);
+            } catch (UncheckedIOException again) {
+                if (call.body() == null || call.body().length == 0) {
+                    throw again;
+                }
+                assertThat(api.eventCount()).as("events written by %s", call).isEqualTo(eventsBefore);
+                return;
+            }
         }
         int written = api.eventCount() - eventsBefore;
 
@@ -109,18 +118,9 @@ class BadInputProperties {
     private static volatile Call previous;
 
     static Answer send(HttpClient http, Call call) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(api.baseUrl() + call.pathAndQuery()))
-                .timeout(Duration.ofSeconds(20))
-                .method(call.method(), call.body() == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofByteArray(call.body()));
-        if (call.authorization() != null) {
-            request.header("Authorization", call.authorization());
-        }
-        if (call.contentType() != null) {
-            request.header("Content-Type", call.contentType());
-        }
         try {
-            HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = http.send(call.request(api.baseUrl(), Duration.ofSeconds(20)),
+                    HttpResponse.BodyHandlers.ofString());
             previous = call;
             return new Answer(response.statusCode(), response.body(), parse(response.body()));
         } catch (IOException e) {

@@ -62,6 +62,22 @@ final class FuzzRequests {
     /** One HTTP call: what is sent, nothing more. {@code body} null means no body at all. */
     record Call(String method, String pathAndQuery, String authorization, String contentType, byte[] body) {
 
+        /** This call as an HTTP request to the service at {@code baseUrl}. */
+        java.net.http.HttpRequest request(String baseUrl, java.time.Duration timeout) {
+            java.net.http.HttpRequest.Builder request = java.net.http.HttpRequest.newBuilder(
+                            java.net.URI.create(baseUrl + pathAndQuery))
+                    .timeout(timeout)
+                    .method(method, body == null ? java.net.http.HttpRequest.BodyPublishers.noBody()
+                            : java.net.http.HttpRequest.BodyPublishers.ofByteArray(body));
+            if (authorization != null) {
+                request.header("Authorization", authorization);
+            }
+            if (contentType != null) {
+                request.header("Content-Type", contentType);
+            }
+            return request.build();
+        }
+
         @Override
         public String toString() {
             String shown = body == null ? "<none>" : body.length > 300

@@ -13,9 +13,7 @@ import io.servingmonitor.topics.Serdes;
 import io.servingmonitor.topics.Topics;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -110,18 +108,9 @@ class RejectedCallsOnBrokerTest {
 
     /** The answer, or null when a body over the limit ended in a closed connection. */
     private static BadInputProperties.Answer send(HttpClient http, Call call) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(TestApps.baseUrl(app) + call.pathAndQuery()))
-                .timeout(Duration.ofSeconds(30))
-                .method(call.method(), call.body() == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofByteArray(call.body()));
-        if (call.authorization() != null) {
-            request.header("Authorization", call.authorization());
-        }
-        if (call.contentType() != null) {
-            request.header("Content-Type", call.contentType());
-        }
         try {
-            HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = http.send(call.request(TestApps.baseUrl(app), Duration.ofSeconds(30)),
+                    HttpResponse.BodyHandlers.ofString());
             return new BadInputProperties.Answer(response.statusCode(), response.body(), BadInputProperties.parse(response.body()));
         } catch (IOException e) {
             if (call.body() != null && call.body().length > 1024 * 1024) {
