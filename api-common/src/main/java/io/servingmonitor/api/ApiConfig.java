@@ -27,6 +27,9 @@ import java.util.Objects;
  * @param idempotencyTtl     how long the answer of a write sent with an {@code Idempotency-Key} is kept
  *                           to answer its resends
  * @param idempotencyMaxEntries the most such answers kept at once (the oldest go first)
+ * @param discardLimitBytes  how much of the body of a refused call (a body over the limit included)
+ *                           is read and dropped so that its client reads the answer; a larger body's
+ *                           connection is closed after the answer, so its client may see a reset
  */
 public record ApiConfig(
         long bodyLimitBytes,
@@ -40,7 +43,8 @@ public record ApiConfig(
         long minRequestDataRate,
         RateLimit rateLimit,
         Duration idempotencyTtl,
-        int idempotencyMaxEntries) {
+        int idempotencyMaxEntries,
+        long discardLimitBytes) {
 
     /** The API version every action is served at, reported in tokens as {@code api_version}. */
     public static final String API_VERSION = "2.31";
@@ -59,6 +63,8 @@ public record ApiConfig(
     public static final long DEFAULT_MIN_REQUEST_DATA_RATE = 0;
     public static final Duration DEFAULT_IDEMPOTENCY_TTL = Duration.ofMinutes(10);
     public static final int DEFAULT_IDEMPOTENCY_MAX_ENTRIES = 100_000;
+    /** Read at full speed in well under a second on a LAN; bounded in time by the idle timeout. */
+    public static final long DEFAULT_DISCARD_LIMIT_BYTES = 16L * 1024 * 1024;
     private static final int MIN_SECRET_BYTES = 32;
 
     public ApiConfig {
@@ -89,6 +95,9 @@ public record ApiConfig(
         Objects.requireNonNull(rateLimit, "rateLimit");
         if (idempotencyTtl.toMillis() < 1 || idempotencyMaxEntries < 1) {
             throw new IllegalArgumentException("idempotency: need a positive time to keep answers and a positive count");
+        }
+        if (discardLimitBytes < 0) {
+            throw new IllegalArgumentException("the discard limit must not be negative");
         }
     }
 
@@ -166,6 +175,7 @@ public record ApiConfig(
         private RateLimit rateLimit = RateLimit.OFF;
         private Duration idempotencyTtl = DEFAULT_IDEMPOTENCY_TTL;
         private int idempotencyMaxEntries = DEFAULT_IDEMPOTENCY_MAX_ENTRIES;
+        private long discardLimitBytes = DEFAULT_DISCARD_LIMIT_BYTES;
 
         private Builder() {
         }
@@ -188,6 +198,11 @@ public record ApiConfig(
         public Builder idempotency(Duration ttl, int maxEntries) {
             idempotencyTtl = ttl;
             idempotencyMaxEntries = maxEntries;
+            return this;
+        }
+
+        public Builder discardLimitBytes(long value) {
+            discardLimitBytes = value;
             return this;
         }
 
@@ -230,7 +245,7 @@ public record ApiConfig(
             return new ApiConfig(bodyLimitBytes, maxJsonDepth, trustedProxies,
                     tokenSecret == null ? randomTokenSecret() : tokenSecret,
                     tokenDefaultExpiry, tokenMaxExpiry, serverVersion, idleTimeout, minRequestDataRate, rateLimit,
-                    idempotencyTtl, idempotencyMaxEntries);
+                    idempotencyTtl, idempotencyMaxEntries, discardLimitBytes);
         }
     }
 }

@@ -62,6 +62,11 @@ public class ApiException extends RuntimeException {
         return new ApiException(400, 12, "Validation error (" + problem + ")");
     }
 
+    /** 400/0: a request target that is not a valid path (Jetty would refuse it before routing). */
+    public static ApiException invalidPath(String problem) {
+        return new ApiException(400, 0, "Invalid request path (" + problem + ")");
+    }
+
     /** 400/16: field values that are valid one by one but not together (e.g. from_date >= to_date). */
     public static ApiException invalidFields(String message) {
         return new ApiException(400, 16, "Invalid field values (" + message + ")");

@@ -107,8 +107,13 @@ public final class ClearMlRoutes {
     public void install(JavalinConfig javalin) {
         javalin.http.maxRequestSize = config.bodyLimitBytes();
         limitSlowClients(javalin);
-        // Requests Jetty refuses before routing (e.g. an encoded NUL in the path) get an envelope too.
-        javalin.jetty.modifyServer(server -> server.setErrorHandler(new JettyErrorEnvelopes()));
+        // Requests Jetty would refuse before routing for their path come here instead (see RefusedTargets);
+        // what Jetty still refuses by itself (a request it cannot parse) gets an envelope too.
+        javalin.jetty.modifyServer(server -> {
+            server.setErrorHandler(new JettyErrorEnvelopes());
+            RefusedTargets.install(server);
+        });
+        javalin.routes.before(RefusedTargets.PATH + "*", ClearMlRoutes::refuseTarget);
         for (String name : actions.keySet()) {
             route(javalin, name, ctx -> serve(ctx, name));
         }
@@ -141,6 +146,13 @@ public final class ClearMlRoutes {
                 }
             }
         }));
+    }
+
+    /** A request whose target Jetty would have refused: 400 naming the problem (its body is dropped). */
+    private static void refuseTarget(Context ctx) {
+        String problem = ctx.path().substring(ctx.path().lastIndexOf('/') + 1);
+        ctx.attribute(ENDPOINT_ATTRIBUTE, new Envelope.Endpoint(null, null, null));
+        throw ApiException.invalidPath(RefusedTargets.describe(problem));
     }
 
     private static void route(JavalinConfig javalin, String name, Handler handler) {
@@ -252,23 +264,24 @@ public final class ClearMlRoutes {
      * is 408.
      */
     private byte[] readBytes(Context ctx) {
-        ctx.attribute(BODY_READ_ATTRIBUTE, true);
         long limit = config.bodyLimitBytes();
         if (ctx.req().getContentLengthLong() > limit) {
             throw ApiException.payloadTooLarge(limit);
         }
         byte[] bytes;
-        try (InputStream in = ctx.req().getInputStream()) {
-            bytes = in.readNBytes((int) limit + 1);
+        try {
+            bytes = ctx.req().getInputStream().readNBytes((int) limit + 1);
         } catch (IOException | RuntimeException e) {
+            ctx.attribute(BODY_READ_ATTRIBUTE, true); // nothing more can be read
             if (isTimeout(e)) {
                 throw ApiException.requestTimeout();
             }
             throw ApiException.malformedRequest("request body could not be read");
         }
         if (bytes.length > limit) {
-            throw ApiException.payloadTooLarge(limit);
+            throw ApiException.payloadTooLarge(limit); // the rest is dropped with the answer
         }
+        ctx.attribute(BODY_READ_ATTRIBUTE, true);
         return bytes;
     }
 
@@ -374,29 +387,33 @@ public final class ClearMlRoutes {
     }
 
     /**
-     * Reads and drops the body of a call refused before its body was read (unknown action, bad
-     * credentials), up to the body limit: a client still sending it would otherwise meet a closed
-     * connection instead of reading the error. A body declared larger than the limit is left
-     * unread (Jetty then closes the connection after the 413).
+     * Reads and drops what is left of the body of a refused call (unknown action, bad credentials,
+     * a body over the limit), up to {@link ApiConfig#discardLimitBytes()} and for at most the idle
+     * timeout: Jetty closes a connection whose request body was not read to its end, and a client
+     * still sending it would meet a reset instead of reading the answer. A drained connection stays
+     * open for the next call. Not drained: a body declared larger than the discard limit (the
+     * connection is closed after the answer), and a body the client has not sent yet because it
+     * waits for {@code 100 Continue} (reading would ask for it).
      */
     private void discardUnreadBody(Context ctx) {
         if (Boolean.TRUE.equals(ctx.attribute(BODY_READ_ATTRIBUTE))) {
             return;
         }
         ctx.attribute(BODY_READ_ATTRIBUTE, true);
-        long limit = config.bodyLimitBytes();
-        if (ctx.req().getContentLengthLong() > limit) {
+        long bound = config.discardLimitBytes();
+        if (ctx.req().getContentLengthLong() > bound || "100-continue".equalsIgnoreCase(ctx.header("Expect"))) {
             return;
         }
+        long deadline = System.nanoTime() + config.idleTimeout().toNanos();
         try {
             InputStream in = ctx.req().getInputStream();
-            byte[] buffer = new byte[8192];
+            byte[] buffer = new byte[16 * 1024];
             long total = 0;
-            for (int read; total <= limit && (read = in.read(buffer)) >= 0; ) {
+            for (int read; total <= bound && System.nanoTime() < deadline && (read = in.read(buffer)) >= 0; ) {
                 total += read;
             }
         } catch (IOException | RuntimeException e) {
-            // Nothing more to read (the client went away, or the body was read another way).
+            // Nothing more to read (the client went away, or the body stopped for the idle timeout).
         }
     }
 

@@ -171,7 +171,10 @@ class ClearMlRoutesTest {
         assertThat(reply.subcode()).isZero();
     }
 
-    /** Regression (found by BadInputProperties): Jetty refused these paths with its own HTML page. */
+    /**
+     * Regression (found by BadInputProperties): Jetty refused these paths with its own HTML page;
+     * they now reach the routes (see RefusedTargets), which name the problem.
+     */
     @Test
     void pathsJettyRefusesBeforeRoutingAreAnsweredInTheEnvelope() {
         for (String method : List.of("GET", "POST", "PUT", "DELETE")) {
@@ -182,6 +185,7 @@ class ClearMlRoutesTest {
                 assertThat(reply.code()).as(method + " " + path).isEqualTo(400);
                 assertThat(reply.contentType()).startsWith("application/json");
                 assertThat(reply.meta().get("error_stack").isNull()).isTrue();
+                assertThat(reply.message()).as(method + " " + path).startsWith("Invalid request path (");
             }
         }
     }
