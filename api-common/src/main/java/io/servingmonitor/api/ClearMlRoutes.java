@@ -118,6 +118,9 @@ public final class ClearMlRoutes {
             route(javalin, name, ctx -> serve(ctx, name));
         }
         route(javalin, AUTH_LOGIN, this::login);
+        // Whatever answered (Javalin itself included, e.g. a HEAD on another route), a body left unread
+        // would make Jetty close the connection after the answer, under a client that may reuse it.
+        javalin.routes.after(this::discardUnreadBody);
         javalin.routes.exception(Exception.class, (error, ctx) -> answerError(ctx, error));
         for (int status : FRAMEWORK_STATUSES) {
             javalin.routes.error(status, this::answerFrameworkError);
@@ -156,10 +159,14 @@ public final class ClearMlRoutes {
     }
 
     private static void route(JavalinConfig javalin, String name, Handler handler) {
-        javalin.routes.get("/" + name, handler);
-        javalin.routes.post("/" + name, handler);
-        javalin.routes.get(VERSIONED_PREFIX + name, handler);
-        javalin.routes.post(VERSIONED_PREFIX + name, handler);
+        for (String path : List.of("/" + name, VERSIONED_PREFIX + name)) {
+            javalin.routes.get(path, handler);
+            javalin.routes.post(path, handler);
+            // ClearML serves GET and POST only; Javalin would answer HEAD itself with an empty 200
+            javalin.routes.head(path, ctx -> {
+                throw ApiException.unknownAction(ctx.path());
+            });
+        }
     }
 
     private void serve(Context ctx, String name) {

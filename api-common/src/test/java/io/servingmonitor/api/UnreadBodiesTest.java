@@ -33,6 +33,9 @@ class UnreadBodiesTest {
 
     private static final ActionDefinition ECHO = new ActionDefinition("serving.echo", "2.31",
             request -> CompletableFuture.completedFuture(Map.of("seen", request.body().fieldNames())));
+    private static final java.util.concurrent.atomic.AtomicInteger COUNTED = new java.util.concurrent.atomic.AtomicInteger();
+    private static final ActionDefinition COUNT = new ActionDefinition("serving.count", "2.31",
+            request -> CompletableFuture.completedFuture(Map.of("count", COUNTED.incrementAndGet())));
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final int SEVERAL_MIB = 8 * 1024 * 1024;
     private static final int TRIES = 10;
@@ -41,7 +44,7 @@ class UnreadBodiesTest {
 
     @BeforeAll
     static void start() {
-        server = new TestServer(TestServer.defaults().build(), List.of(ECHO), javalin -> { });
+        server = new TestServer(TestServer.defaults().build(), List.of(ECHO, COUNT), javalin -> { });
     }
 
     @AfterAll
@@ -138,6 +141,20 @@ class UnreadBodiesTest {
         }
     }
 
+    @Test
+    void headOnAnActionIsNotFoundWithoutABodyRunsNothingAndTheConnectionTakesTheNextCall() throws IOException {
+        int before = COUNTED.get();
+        try (Socket socket = connect()) {
+            Answer head = send(socket, "HEAD", "/serving.count", 300_000);
+
+            assertThat(head.status()).isEqualTo(404);
+            assertThat(head.envelope()).isNull();
+            assertThat(COUNTED.get()).isEqualTo(before);
+            assertThat(sendJson(socket, "/serving.count", "{}").status()).isEqualTo(200);
+            assertThat(COUNTED.get()).isEqualTo(before + 1);
+        }
+    }
+
     // ---- a naive client: writes the whole request, then reads the answer ----
 
     record Answer(int status, Map<String, String> headers, JsonNode envelope) {
@@ -166,7 +183,7 @@ class UnreadBodiesTest {
             out.write(chunk, 0, Math.min(chunk.length, bodyBytes - sent));
         }
         out.flush();
-        return read(socket.getInputStream());
+        return read(socket.getInputStream(), method.equals("HEAD"));
     }
 
     private static Answer sendJson(Socket socket, String target, String json) throws IOException {
@@ -177,18 +194,23 @@ class UnreadBodiesTest {
                 .getBytes(StandardCharsets.ISO_8859_1));
         out.write(body);
         out.flush();
-        return read(socket.getInputStream());
+        return read(socket.getInputStream(), false);
     }
 
-    private static Answer read(InputStream in) throws IOException {
+    /** The answer; {@code envelope} is null for a HEAD, whose answer has no body. */
+    private static Answer read(InputStream in, boolean head) throws IOException {
         String statusLine = line(in);
         Map<String, String> headers = new java.util.LinkedHashMap<>();
         for (String header = line(in); !header.isEmpty(); header = line(in)) {
             int colon = header.indexOf(':');
             headers.put(header.substring(0, colon).trim().toLowerCase(Locale.ROOT), header.substring(colon + 1).trim());
         }
+        int status = Integer.parseInt(statusLine.split(" ")[1]);
+        if (head) {
+            return new Answer(status, headers, null);
+        }
         byte[] body = in.readNBytes(Integer.parseInt(headers.getOrDefault("content-length", "0")));
-        return new Answer(Integer.parseInt(statusLine.split(" ")[1]), headers, MAPPER.readTree(body));
+        return new Answer(status, headers, MAPPER.readTree(body));
     }
 
     private static String line(InputStream in) throws IOException {
