@@ -10,7 +10,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * An input record that cannot be deserialized is skipped (the thread would otherwise die on it
- * again after every restart): sent with its original bytes to the dead letters ({@link DeadLetters}),
+ * again after every restart): sent with its original bytes and headers to the dead letters ({@link DeadLetters}),
  * counted in {@link SkippedRecords} under its reason ({@link PoisonRecordException#reason()}, else
  * {@code deserialization}), and logged with topic, partition, offset, reason and exception class,
  * never the record's content (a parser's message quotes it).
@@ -36,6 +36,6 @@ public final class CountingDeserializationExceptionHandler implements Deserializ
         String why = exception instanceof PoisonRecordException ? exception.getMessage() : exception.getClass().getName();
         LOG.warn("a record of {}-{} offset {} cannot be read ({}: {}); it goes to the dead letters and is skipped",
                 record.topic(), record.partition(), record.offset(), reason.label(), why);
-        return Response.resume(deadLetters.of(reason, context, record.key(), record.value(), exception));
+        return Response.resume(deadLetters.of(reason, context, record.key(), record.value(), record.headers(), exception));
     }
 }

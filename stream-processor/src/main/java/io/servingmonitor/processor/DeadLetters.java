@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
@@ -14,7 +15,7 @@ import org.apache.kafka.streams.errors.ErrorHandlerContext;
 /**
  * Makes the dead letters of the exception handlers: one record for the dead-letter topic named by
  * {@link StreamsConfig#ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG}, holding the refused record's
- * original key and value bytes and the {@link DeadLetter} headers. The handlers return it in their
+ * original key and value bytes, its original headers and then the {@link DeadLetter} headers. The handlers return it in their
  * response and Kafka Streams writes it in the task's transaction (KIP-1034), so a dead letter is
  * written exactly when the input record counts as processed.
  */
@@ -34,10 +35,13 @@ final class DeadLetters {
 
     /**
      * The dead letter of the record {@code context} is about, refused for {@code reason} by
-     * {@code exception}; empty without a dead-letter topic or a source record (a punctuation).
+     * {@code exception}, with {@code originalHeaders} (that record's headers, may be null) copied
+     * first, as far as {@link DeadLetter#MAX_ORIGINAL_HEADER_BYTES} allows and without the ones
+     * named like the dead-letter headers (those are set here); empty without a dead-letter topic
+     * or a source record (a punctuation).
      */
     List<ProducerRecord<byte[], byte[]>> of(DeadLetter.Reason reason, ErrorHandlerContext context,
-                                            byte[] key, byte[] value, Exception exception) {
+                                            byte[] key, byte[] value, Headers originalHeaders, Exception exception) {
         if (topic == null || context.topic() == null) {
             return List.of();
         }
@@ -46,6 +50,7 @@ final class DeadLetters {
         byte[] keptValue = value == null || value.length <= room ? value : Arrays.copyOf(value, room);
         ProducerRecord<byte[], byte[]> letter = new ProducerRecord<>(topic, null, context.timestamp(), keptKey, keptValue);
         Headers headers = letter.headers();
+        copy(originalHeaders, headers);
         headers.add(DeadLetter.REASON, reason.label().getBytes(UTF_8));
         headers.add(DeadLetter.SOURCE_TOPIC, context.topic().getBytes(UTF_8));
         headers.add(DeadLetter.SOURCE_PARTITION, Integer.toString(context.partition()).getBytes(UTF_8));
@@ -58,5 +63,29 @@ final class DeadLetters {
             headers.add(DeadLetter.ORIGINAL_VALUE_BYTES, Integer.toString(value.length).getBytes(UTF_8));
         }
         return List.of(letter);
+    }
+
+    /** Copies the headers that fit, in order; counts the others in {@link DeadLetter#DROPPED_HEADERS}. */
+    private static void copy(Headers original, Headers letter) {
+        if (original == null) {
+            return;
+        }
+        int room = DeadLetter.MAX_ORIGINAL_HEADER_BYTES;
+        int dropped = 0;
+        for (Header header : original) {
+            if (DeadLetter.isDeadLetterHeader(header.key())) {
+                continue;
+            }
+            int size = header.key().getBytes(UTF_8).length + (header.value() == null ? 0 : header.value().length);
+            if (size > room) {
+                dropped++;
+                continue;
+            }
+            room -= size;
+            letter.add(header.key(), header.value());
+        }
+        if (dropped > 0) {
+            letter.add(DeadLetter.DROPPED_HEADERS, Integer.toString(dropped).getBytes(UTF_8));
+        }
     }
 }

@@ -15,7 +15,7 @@ import org.slf4j.LoggerFactory;
  * An exception a processor throws for one record: logged (source topic, partition, offset,
  * processor, exception; never the record's key or value, which hold customer data), counted as
  * {@link SkippedRecords.Reason#PROCESSING} (or the reason of a {@link PoisonRecordException}), sent
- * with the source record's original bytes to the dead letters ({@link DeadLetters}), and the record
+ * with the source record's original bytes and headers to the dead letters ({@link DeadLetters}), and the record
  * skipped, so that one record the code cannot handle does not kill the stream thread again after
  * every restart.
  *
@@ -51,14 +51,14 @@ public final class SkippingProcessingExceptionHandler implements ProcessingExcep
             LOG.warn("processor {} refused a record (task {}, from {}-{} offset {}: {}: {}); it goes to the dead letters",
                     context.processorNodeId(), context.taskId(), context.topic(), context.partition(), context.offset(),
                     poison.reason().label(), poison.getMessage());
-            letters = deadLetters.of(poison.reason(), context, context.sourceRawKey(), context.sourceRawValue(), poison);
+            letters = deadLetters.of(poison.reason(), context, context.sourceRawKey(), context.sourceRawValue(), context.headers(), poison);
         } else {
             skipped.record(SkippedRecords.Reason.PROCESSING);
             LOG.warn("processor {} failed on a record (task {}, from {}-{} offset {}); the record goes to the dead letters"
                             + " and is skipped", context.processorNodeId(), context.taskId(), context.topic(),
                     context.partition(), context.offset(), exception);
             letters = deadLetters.of(DeadLetter.Reason.PROCESSING, context, context.sourceRawKey(),
-                    context.sourceRawValue(), exception);
+                    context.sourceRawValue(), context.headers(), exception);
         }
         return Response.resume(letters);
     }

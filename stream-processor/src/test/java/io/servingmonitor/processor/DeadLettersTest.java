@@ -27,7 +27,7 @@ class DeadLettersTest {
         byte[] value = "not json".getBytes(UTF_8);
 
         ProducerRecord<byte[], byte[]> letter = DeadLetters.from(CONFIGS)
-                .of(DeadLetter.Reason.NOT_JSON, context(3, 17), key, value, new IllegalStateException("why")).get(0);
+                .of(DeadLetter.Reason.NOT_JSON, context(3, 17), key, value, null, new IllegalStateException("why")).get(0);
 
         assertThat(letter.topic()).isEqualTo(Topics.CONTAINER_EVENTS_DLQ);
         assertThat(letter.key()).isEqualTo(key);
@@ -48,18 +48,58 @@ class DeadLettersTest {
         Arrays.fill(value, (byte) 'x');
 
         ProducerRecord<byte[], byte[]> letter = DeadLetters.from(CONFIGS)
-                .of(DeadLetter.Reason.TOO_LARGE, context(0, 1), key, value, new IllegalStateException("big")).get(0);
+                .of(DeadLetter.Reason.TOO_LARGE, context(0, 1), key, value, null, new IllegalStateException("big")).get(0);
 
         assertThat(letter.key().length + letter.value().length).isEqualTo(DeadLetter.MAX_PAYLOAD_BYTES);
         assertThat(header(letter, DeadLetter.ORIGINAL_VALUE_BYTES)).isEqualTo(Integer.toString(value.length));
     }
 
     @Test
+    void originalHeadersComeFirstAsTheyWereAndOnesNamedLikeTheDeadLettersOwnAreNotCopied() {
+        Headers original = new RecordHeaders()
+                .add("trace-id", "t-1".getBytes(UTF_8))
+                .add("empty", null)
+                .add("trace-id", "t-2".getBytes(UTF_8))
+                .add(DeadLetter.REASON, "forged".getBytes(UTF_8))
+                .add(DeadLetter.SOURCE_OFFSET, "999".getBytes(UTF_8));
+
+        ProducerRecord<byte[], byte[]> letter = DeadLetters.from(CONFIGS)
+                .of(DeadLetter.Reason.NOT_JSON, context(0, 5), null, new byte[1], original, new IllegalStateException()).get(0);
+
+        var headers = letter.headers().toArray();
+        assertThat(headers[0].key()).isEqualTo("trace-id");
+        assertThat(headers[0].value()).isEqualTo("t-1".getBytes(UTF_8));
+        assertThat(headers[1].key()).isEqualTo("empty");
+        assertThat(headers[1].value()).isNull();
+        assertThat(headers[2].value()).isEqualTo("t-2".getBytes(UTF_8));
+        assertThat(letter.headers().headers(DeadLetter.REASON)).hasSize(1);
+        assertThat(header(letter, DeadLetter.REASON)).isEqualTo("not-json");
+        assertThat(header(letter, DeadLetter.SOURCE_OFFSET)).isEqualTo("5");
+        assertThat(letter.headers().lastHeader(DeadLetter.DROPPED_HEADERS)).isNull();
+    }
+
+    @Test
+    void originalHeadersBeyondTheirBudgetAreLeftOutAndCounted() {
+        Headers original = new RecordHeaders()
+                .add("small", "s".getBytes(UTF_8))
+                .add("huge", new byte[DeadLetter.MAX_ORIGINAL_HEADER_BYTES])
+                .add("after", "a".getBytes(UTF_8));
+
+        ProducerRecord<byte[], byte[]> letter = DeadLetters.from(CONFIGS)
+                .of(DeadLetter.Reason.NOT_JSON, context(0, 5), null, new byte[1], original, new IllegalStateException()).get(0);
+
+        assertThat(header(letter, "small")).isEqualTo("s");
+        assertThat(letter.headers().lastHeader("huge")).isNull();
+        assertThat(header(letter, "after")).isEqualTo("a");
+        assertThat(header(letter, DeadLetter.DROPPED_HEADERS)).isEqualTo("1");
+    }
+
+    @Test
     void withoutADeadLetterTopicOrASourceRecordThereIsNone() {
-        assertThat(DeadLetters.from(Map.of()).of(DeadLetter.Reason.PROCESSING, context(0, 1), null, null,
+        assertThat(DeadLetters.from(Map.of()).of(DeadLetter.Reason.PROCESSING, context(0, 1), null, null, null,
                 new IllegalStateException())).isEmpty();
         ErrorHandlerContext punctuation = new Context(null, -1, -1);
-        assertThat(DeadLetters.from(CONFIGS).of(DeadLetter.Reason.PROCESSING, punctuation, null, null,
+        assertThat(DeadLetters.from(CONFIGS).of(DeadLetter.Reason.PROCESSING, punctuation, null, null, null,
                 new IllegalStateException())).isEmpty();
     }
 

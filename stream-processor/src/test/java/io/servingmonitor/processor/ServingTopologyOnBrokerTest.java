@@ -70,7 +70,7 @@ class ServingTopologyOnBrokerTest {
     }
 
     @Test
-    void poisonRecordsGoToTheDeadLettersWithReasonAndBytesAndTheReportAfterThemIsProcessed() throws Exception {
+    void poisonRecordsGoToTheDeadLettersWithReasonBytesAndOriginalHeadersAndTheReportAfterThemIsProcessed() throws Exception {
         String company = KAFKA.uniqueName("poison-co");
         ContainerKey c1 = new ContainerKey(company, "c1");
         long now = System.currentTimeMillis();
@@ -93,11 +93,17 @@ class ServingTopologyOnBrokerTest {
 
         Map<Long, DeadLetter.Reason> reasonByOffset = new HashMap<>();
         Map<Long, Raw> bytesByOffset = new HashMap<>();
+        Map<Long, String> traceByOffset = new HashMap<>();
         try (KafkaProducer<byte[], byte[]> producer = producer()) {
             for (Map.Entry<DeadLetter.Reason, List<Raw>> kind : poison.entrySet()) {
                 for (Raw record : kind.getValue()) {
-                    long offset = producer.send(new ProducerRecord<>(Topics.CONTAINER_EVENTS, 0, record.key(), record.value()))
-                            .get(30, TimeUnit.SECONDS).offset();
+                    // Headers of the producer's own, and one named like a dead letter's (not copied).
+                    ProducerRecord<byte[], byte[]> sent = new ProducerRecord<>(Topics.CONTAINER_EVENTS, 0, record.key(), record.value());
+                    sent.headers().add("trace-id", ("trace-" + bytesByOffset.size()).getBytes(UTF_8))
+                            .add("origin", "poison-test".getBytes(UTF_8))
+                            .add(DeadLetter.REASON, "forged".getBytes(UTF_8));
+                    long offset = producer.send(sent).get(30, TimeUnit.SECONDS).offset();
+                    traceByOffset.put(offset, "trace-" + bytesByOffset.size());
                     reasonByOffset.put(offset, kind.getKey());
                     bytesByOffset.put(offset, record);
                 }
@@ -123,6 +129,10 @@ class ServingTopologyOnBrokerTest {
                 assertThat(header(letter, DeadLetter.EXCEPTION)).isNotBlank();
                 assertThat(letter.key()).as("key of offset " + offset).isEqualTo(bytesByOffset.get(offset).key());
                 assertThat(letter.value()).as("value of offset " + offset).isEqualTo(bytesByOffset.get(offset).value());
+                assertThat(letter.headers().toArray()[0].key()).as("original headers first, offset " + offset).isEqualTo("trace-id");
+                assertThat(header(letter, "trace-id")).as("original header of offset " + offset).isEqualTo(traceByOffset.get(offset));
+                assertThat(header(letter, "origin")).isEqualTo("poison-test");
+                assertThat(letter.headers().headers(DeadLetter.REASON)).as("one reason, ours").hasSize(1);
             }
             assertThat(entry.url()).as("the report after the poison is in the registry").isEqualTo(URL);
             assertThat(eventually(() -> requestsInWindow(runner, company, now + 1)))

@@ -8,7 +8,9 @@ import java.util.Locale;
  * {@link #MAX_PAYLOAD_BYTES} together, see {@link #ORIGINAL_VALUE_BYTES}), and headers saying why
  * ({@link #REASON}, {@link Reason}) and where it came from. The source headers use the names of
  * Kafka Streams' own dead-letter records (KIP-1034), so tools that read those read these. The
- * original record's headers are not copied.
+ * original record's headers come first, copied as they were (up to {@link #MAX_ORIGINAL_HEADER_BYTES},
+ * see {@link #DROPPED_HEADERS}), except any named like the headers of this class, which are the
+ * dead letter's own.
  */
 public final class DeadLetter {
 
@@ -29,6 +31,11 @@ public final class DeadLetter {
      * letter then holds the value's first bytes.
      */
     public static final String ORIGINAL_VALUE_BYTES = "serving-monitor.dead-letter.original-value-bytes";
+    /**
+     * Only when some of the original record's headers did not fit in
+     * {@link #MAX_ORIGINAL_HEADER_BYTES}: how many were left out, in decimal.
+     */
+    public static final String DROPPED_HEADERS = "serving-monitor.dead-letter.dropped-headers";
 
     /**
      * The most key and value bytes a dead letter holds together: every record that fits in a
@@ -37,6 +44,19 @@ public final class DeadLetter {
      */
     public static final int MAX_PAYLOAD_BYTES = 1_000_000;
     public static final int MAX_MESSAGE_CHARS = 1000;
+    /**
+     * The most bytes (names and values) of the original record's headers a dead letter copies:
+     * with {@link #MAX_PAYLOAD_BYTES} and its own headers it stays under the topic's limit.
+     */
+    public static final int MAX_ORIGINAL_HEADER_BYTES = 16 * 1024;
+
+    private static final String OWN_PREFIX = "serving-monitor.dead-letter.";
+    private static final String STREAMS_PREFIX = "__streams.errors.";
+
+    /** Whether {@code name} is one of the dead letter's own headers (or named like them). */
+    public static boolean isDeadLetterHeader(String name) {
+        return name.startsWith(OWN_PREFIX) || name.startsWith(STREAMS_PREFIX);
+    }
 
     /** Why a record went to the dead letters; {@link #label()} is the header value and the metric label. */
     public enum Reason {
