@@ -24,7 +24,7 @@ import java.util.Map;
 
 /**
  * Generators of HTTP calls to the API, good and bad: every action, at odd paths and versions, by
- * any method, with or without (valid, wrong, malformed) credentials, any content type, a query
+ * any method (HEAD, OPTIONS, TRACE and unknown ones too), with or without (valid, wrong, malformed) credentials, any content type, a query
  * string or not, and a body that is a valid request, a mutated one (fields dropped, wrong types,
  * out-of-range numbers, huge strings, lone surrogates), random JSON, deep nesting, invalid UTF-8,
  * truncated JSON or random bytes.
@@ -114,8 +114,9 @@ final class FuzzRequests {
 
     private static Gen<String> method() {
         return frequency(
-                weighted(8, just("GET")), weighted(8, just("POST")), weighted(1, just("PUT")), weighted(1, just("DELETE")),
-                weighted(1, just("PATCH")), weighted(1, just("OPTIONS")));
+                weighted(8, just("GET")), weighted(8, just("POST")), weighted(2, just("HEAD")), weighted(1, just("PUT")),
+                weighted(1, just("DELETE")), weighted(1, just("PATCH")), weighted(1, just("OPTIONS")),
+                weighted(1, Gen.of("TRACE", "PROPFIND", "get", "Post", "FOO", "X-GET")));
     }
 
     private static Gen<String> path(String action) {
