@@ -20,10 +20,9 @@ import java.util.concurrent.TimeUnit;
  * back, without touching the service, writes must be answered 200 again, readiness 200, and a
  * write made after the recovery must show in {@code get_endpoint_details}.
  */
-public final class OutageScenario implements Scenario {
+public final class OutageScenario extends ClusterScenario {
 
     public static final String NAME = "outage";
-    private static final int BROKERS = 3;
     private static final String URL = "/outage";
     private static final String CONTAINER = "outage-c";
     private static final int CLIENTS = 6;
@@ -32,112 +31,97 @@ public final class OutageScenario implements Scenario {
     static final Duration SLACK = Duration.ofSeconds(5);
     private static final Duration RECOVERY_TIMEOUT = Duration.ofMinutes(3);
 
-    @Override
-    public String name() {
-        return NAME;
+    public OutageScenario() {
+        super(NAME);
     }
 
     @Override
-    public Figures run(FaultOptions options) throws Exception {
-        try (ClusterService service = ClusterService.start(WorkDir.of(options, NAME), BROKERS, options.writeTimeout())) {
-            return run(options, service);
-        }
-    }
-
-    /**
-     * Runs the scenario on a running service and cluster (left running, all nodes up); the bound
-     * of a 503 is {@code options.writeTimeout()}, which must be the service's.
-     */
-    Figures run(FaultOptions options, ClusterService service) throws Exception {
-        Figures.Builder figures = new Figures.Builder(NAME);
+    void check(FaultOptions options, ClusterService service, Figures.Builder figures) throws Exception {
         long bound = options.writeTimeout().plus(SLACK).toMillis();
-        {
-            ServingClient client = service.client();
-            long seq = 0;
-            figures.check(firstOk(client, ++seq, Duration.ofMinutes(1)) != null, "no write acknowledged before the outage");
-            figures.check(service.awaitStatus("/health/write", 200, Duration.ofSeconds(30)) != null,
-                    "/health/write was not 200 before the outage");
+        ServingClient client = service.client();
+        long seq = 0;
+        figures.check(firstOk(client, ++seq, Duration.ofMinutes(1)) != null, "no write acknowledged before the outage");
+        figures.check(service.awaitStatus("/health/write", 200, Duration.ofSeconds(30)) != null,
+                "/health/write was not 200 before the outage");
 
-            service.cluster.nodeIds().forEach(service.cluster::kill);
+        service.cluster.nodeIds().forEach(service.cluster::kill);
 
-            long okDuring = 0;
-            long unavailableDuring = 0;
-            long otherDuring = 0;
-            long maxAnswer = 0;
-            ExecutorService clients = Executors.newFixedThreadPool(CLIENTS);
-            try {
-                List<Future<long[]>> answers = new ArrayList<>();
-                for (int c = 0; c < CLIENTS; c++) {
-                    long first = seq + 1 + (long) c * WRITES_PER_CLIENT;
-                    answers.add(clients.submit(() -> {
-                        long[] result = new long[2 * WRITES_PER_CLIENT];
-                        for (int w = 0; w < WRITES_PER_CLIENT; w++) {
-                            long start = System.nanoTime();
-                            int status = statusOf(client, first + w);
-                            result[2 * w] = status;
-                            result[2 * w + 1] = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-                        }
-                        return result;
-                    }));
-                }
-                seq += (long) CLIENTS * WRITES_PER_CLIENT;
-                for (Future<long[]> answer : answers) {
-                    long[] result = answer.get(5, TimeUnit.MINUTES);
+        long okDuring = 0;
+        long unavailableDuring = 0;
+        long otherDuring = 0;
+        long maxAnswer = 0;
+        ExecutorService clients = Executors.newFixedThreadPool(CLIENTS);
+        try {
+            List<Future<long[]>> answers = new ArrayList<>();
+            for (int c = 0; c < CLIENTS; c++) {
+                long first = seq + 1 + (long) c * WRITES_PER_CLIENT;
+                answers.add(clients.submit(() -> {
+                    long[] result = new long[2 * WRITES_PER_CLIENT];
                     for (int w = 0; w < WRITES_PER_CLIENT; w++) {
-                        long status = result[2 * w];
-                        maxAnswer = Math.max(maxAnswer, result[2 * w + 1]);
-                        if (status == 200) {
-                            okDuring++;
-                        } else if (status == 503) {
-                            unavailableDuring++;
-                        } else {
-                            otherDuring++;
-                        }
+                        long start = System.nanoTime();
+                        int status = statusOf(client, first + w);
+                        result[2 * w] = status;
+                        result[2 * w + 1] = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+                    }
+                    return result;
+                }));
+            }
+            seq += (long) CLIENTS * WRITES_PER_CLIENT;
+            for (Future<long[]> answer : answers) {
+                long[] result = answer.get(5, TimeUnit.MINUTES);
+                for (int w = 0; w < WRITES_PER_CLIENT; w++) {
+                    long status = result[2 * w];
+                    maxAnswer = Math.max(maxAnswer, result[2 * w + 1]);
+                    if (status == 200) {
+                        okDuring++;
+                    } else if (status == 503) {
+                        unavailableDuring++;
+                    } else {
+                        otherDuring++;
                     }
                 }
-            } finally {
-                clients.shutdownNow();
             }
-            Duration writeUnready = service.awaitStatus("/health/write", 503, Duration.ofSeconds(30));
-            int healthDuring = service.status("/health");
-            int liveDuring = service.status("/health/live");
-
-            Thread.sleep(options.downFor().toMillis());
-            long restartedAt = System.nanoTime();
-            service.cluster.restart(service.cluster.nodeIds());
-            Duration writeBack = firstOk(client, ++seq, RECOVERY_TIMEOUT);
-            long writeBackAt = System.nanoTime();
-            long lastOk = seq;
-            Duration writeReady = service.awaitStatus("/health/write", 200, RECOVERY_TIMEOUT);
-            Duration ready = service.awaitStatus("/health", 200, RECOVERY_TIMEOUT);
-            List<String> notShown = writeBack == null ? List.of("no write after the outage")
-                    : StoreCheck.mismatches(client, Map.of(CONTAINER, URL), Map.of(CONTAINER, lastOk), RECOVERY_TIMEOUT);
-
-            figures.put("writes_during_outage", (long) CLIENTS * WRITES_PER_CLIENT)
-                    .put("answered_503", unavailableDuring)
-                    .put("answered_200", okDuring)
-                    .put("answered_otherwise", otherDuring)
-                    .put("max_answer_ms", maxAnswer)
-                    .put("bound_ms", bound)
-                    .put("health_write_503_after_ms", writeUnready == null ? -1 : writeUnready.toMillis())
-                    .put("health_during_outage", healthDuring)
-                    .put("health_live_during_outage", liveDuring)
-                    .put("write_200_again_after_restart_ms", writeBack == null ? -1
-                            : TimeUnit.NANOSECONDS.toMillis(writeBackAt - restartedAt))
-                    .put("reads_show_the_write_after_recovery", notShown.isEmpty() ? 1 : 0);
-            figures.check(okDuring == 0, okDuring + " writes answered 200 with every broker down")
-                    .check(otherDuring == 0, otherDuring + " writes answered neither 503 nor 200 during the outage")
-                    .check(maxAnswer <= bound, "a write took " + maxAnswer + " ms to answer, over " + bound + " ms")
-                    .check(writeUnready != null, "/health/write did not turn 503 with every broker down")
-                    .check(healthDuring == 503, "/health answered " + healthDuring + " with every broker down")
-                    .check(liveDuring == 200, "/health/live answered " + liveDuring + " with every broker down")
-                    .check(writeBack != null, "writes were not answered 200 again within " + RECOVERY_TIMEOUT.toSeconds()
-                            + " s of the brokers' restart")
-                    .check(writeReady != null, "/health/write did not turn 200 again")
-                    .check(ready != null, "/health did not turn 200 again (Streams: not RUNNING)")
-                    .check(notShown.isEmpty(), "reads after the recovery: " + notShown);
+        } finally {
+            clients.shutdownNow();
         }
-        return figures.build();
+        Duration writeUnready = service.awaitStatus("/health/write", 503, Duration.ofSeconds(30));
+        int healthDuring = service.status("/health");
+        int liveDuring = service.status("/health/live");
+
+        Thread.sleep(options.downFor().toMillis());
+        long restartedAt = System.nanoTime();
+        service.cluster.restart(service.cluster.nodeIds());
+        Duration writeBack = firstOk(client, ++seq, RECOVERY_TIMEOUT);
+        long writeBackAt = System.nanoTime();
+        long lastOk = seq;
+        Duration writeReady = service.awaitStatus("/health/write", 200, RECOVERY_TIMEOUT);
+        Duration ready = service.awaitStatus("/health", 200, RECOVERY_TIMEOUT);
+        List<String> notShown = writeBack == null ? List.of("no write after the outage")
+                : StoreCheck.mismatches(client, Map.of(CONTAINER, URL), Map.of(CONTAINER, lastOk), RECOVERY_TIMEOUT);
+
+        figures.put("writes_during_outage", (long) CLIENTS * WRITES_PER_CLIENT)
+                .put("answered_503", unavailableDuring)
+                .put("answered_200", okDuring)
+                .put("answered_otherwise", otherDuring)
+                .put("max_answer_ms", maxAnswer)
+                .put("bound_ms", bound)
+                .put("health_write_503_after_ms", writeUnready == null ? -1 : writeUnready.toMillis())
+                .put("health_during_outage", healthDuring)
+                .put("health_live_during_outage", liveDuring)
+                .put("write_200_again_after_restart_ms", writeBack == null ? -1
+                        : TimeUnit.NANOSECONDS.toMillis(writeBackAt - restartedAt))
+                .put("reads_show_the_write_after_recovery", notShown.isEmpty() ? 1 : 0);
+        figures.check(okDuring == 0, okDuring + " writes answered 200 with every broker down")
+                .check(otherDuring == 0, otherDuring + " writes answered neither 503 nor 200 during the outage")
+                .check(maxAnswer <= bound, "a write took " + maxAnswer + " ms to answer, over " + bound + " ms")
+                .check(writeUnready != null, "/health/write did not turn 503 with every broker down")
+                .check(healthDuring == 503, "/health answered " + healthDuring + " with every broker down")
+                .check(liveDuring == 200, "/health/live answered " + liveDuring + " with every broker down")
+                .check(writeBack != null, "writes were not answered 200 again within " + RECOVERY_TIMEOUT.toSeconds()
+                        + " s of the brokers' restart")
+                .check(writeReady != null, "/health/write did not turn 200 again")
+                .check(ready != null, "/health did not turn 200 again (Streams: not RUNNING)")
+                .check(notShown.isEmpty(), "reads after the recovery: " + notShown);
     }
 
     /** Sends reports until one is acknowledged; how long that took, or null. */
