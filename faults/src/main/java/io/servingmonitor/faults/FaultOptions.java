@@ -1,5 +1,7 @@
 package io.servingmonitor.faults;
 
+import static io.servingmonitor.api.OptionValues.intIn;
+
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -96,17 +98,5 @@ public record FaultOptions(int cycles, Duration downFor, int writers, int contai
         }
         return new FaultOptions(cycles, Duration.ofSeconds(down), writers, containers, Duration.ofSeconds(writeTimeout),
                 Optional.ofNullable(workDir), only);
-    }
-
-    private static int intIn(String flag, String value, int min, int max) {
-        try {
-            int n = Integer.parseInt(value);
-            if (n < min || n > max) {
-                throw new IllegalArgumentException(flag + " must be between " + min + " and " + max + ", not " + value);
-            }
-            return n;
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(flag + " must be a whole number, not '" + value + "'");
-        }
     }
 }

@@ -1,5 +1,7 @@
 package io.servingmonitor.launcher;
 
+import static io.servingmonitor.api.OptionValues.intIn;
+
 import io.servingmonitor.api.ApiConfig;
 import io.servingmonitor.api.TrustedProxies;
 import io.servingmonitor.ingest.KafkaEventPublisher;
@@ -287,18 +289,6 @@ public record LauncherOptions(
             throw new IllegalArgumentException(flag + " must be at least " + (min >> 20) + "m, not " + value);
         }
         return result;
-    }
-
-    private static int intIn(String flag, String value, int min, int max) {
-        try {
-            int n = Integer.parseInt(value);
-            if (n < min || n > max) {
-                throw new IllegalArgumentException(flag + " must be between " + min + " and " + max + ", not " + value);
-            }
-            return n;
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(flag + " must be a whole number, not '" + value + "'");
-        }
     }
 
     private static boolean bool(String flag, String value) {
