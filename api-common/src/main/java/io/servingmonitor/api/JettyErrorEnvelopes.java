@@ -10,9 +10,10 @@ import org.eclipse.jetty.server.handler.ErrorHandler;
 import org.eclipse.jetty.util.Callback;
 
 /**
- * Jetty's own error answers, for requests it refuses before any route sees them (a path with an
- * encoded NUL or an ambiguous segment, a malformed request line or header): the ClearML envelope
- * with {@code result_code} equal to the status, instead of Jetty's HTML page. Never a stack trace.
+ * Jetty's own error answers, for requests it refuses before any route sees them (a malformed
+ * request line or header, a header section too large; a path it would refuse goes to the routes
+ * instead, see {@link RefusedTargets}): the ClearML envelope with {@code result_code} equal to the
+ * status, instead of Jetty's HTML page. Never a stack trace.
  */
 final class JettyErrorEnvelopes extends ErrorHandler {
 

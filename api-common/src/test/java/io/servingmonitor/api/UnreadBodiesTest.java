@@ -80,6 +80,22 @@ class UnreadBodiesTest {
         }
     }
 
+    /** curl sends large bodies so: it waits for 100 Continue, and a final answer spares it the body. */
+    @Test
+    void bodyOverTheLimitAnnouncedWithExpectContinueIsAnswered413WithoutAskingForIt() throws IOException {
+        try (Socket socket = connect()) {
+            socket.getOutputStream().write(("POST /serving.echo HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: "
+                    + TestServer.basicA() + "\r\nContent-Type: application/json\r\nExpect: 100-continue\r\n"
+                    + "Content-Length: " + SEVERAL_MIB + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+            socket.getOutputStream().flush();
+
+            Answer answer = read(socket.getInputStream(), false);
+
+            assertThat(answer.status()).isEqualTo(413);
+            assertThat(answer.envelope().path("meta").path("result_code").asInt()).isEqualTo(413);
+        }
+    }
+
     @Test
     void connectionOfADrained413TakesTheNextCall() throws IOException {
         try (Socket socket = connect()) {
