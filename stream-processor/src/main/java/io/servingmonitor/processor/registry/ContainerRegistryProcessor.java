@@ -35,9 +35,10 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>{@code REGISTER} stores the container afresh (a re-register replaces the entry): registered
- *       and last active at the event time, the event's timeout (default 600 s), ip and model, no load.</li>
+ *       and last active at the event time, the event's timeout (default 600 s), ip, model and region, no load.</li>
  *   <li>{@code STATUS_REPORT} on a known container keeps its registration time, timeout and ip and
- *       replaces model and load, last active at the event time; on an unknown container it
+ *       replaces model, load and region (the region of the node that took the report),
+ *       last active at the event time; on an unknown container it
  *       registers it with the default timeout.</li>
  *   <li>{@code UNREGISTER} removes the container at once, whatever its time.</li>
  *   <li>A register or report for a container whose timeout had passed at the event's time, but
@@ -154,13 +155,14 @@ final class ContainerRegistryProcessor implements Processor<ContainerKey, Contai
                 : ContainerEntry.DEFAULT_TIMEOUT_SEC;
         LoadReport load = register ? LoadReport.EMPTY : event.load();
         return new ContainerEntry(event.company(), event.containerId(), event.model(), load, event.ip(),
-                event.timestampMs(), event.timestampMs(), timeout);
+                event.timestampMs(), event.timestampMs(), timeout, event.region());
     }
 
     /** A known container's entry after a status report. */
     private static ContainerEntry reported(ContainerKey key, RegistryEntry current, ContainerEvent event) {
+        // The region is the last writer's: that of the node that took this report.
         return new ContainerEntry(key.company(), key.containerId(), event.model(), event.load(), current.ip(),
-                current.registeredAtMs(), event.timestampMs(), current.timeoutSec());
+                current.registeredAtMs(), event.timestampMs(), current.timeoutSec(), event.region());
     }
 
     private void put(ContainerKey key, RegistryEntry current, ContainerEntry next, ContainerEvent report, long timestamp) {
