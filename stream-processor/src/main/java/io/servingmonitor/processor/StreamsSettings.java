@@ -49,6 +49,9 @@ public record StreamsSettings(
     /** The client tag of an instance's region ({@code --region}): {@code client.tag.region}. */
     public static final String REGION_TAG = "region";
 
+    /** The group protocol the service runs with: Kafka Streams' classic one, whose group leader assigns the tasks. */
+    public static final String CLASSIC_GROUP_PROTOCOL = "classic";
+
     public static final String DEFAULT_APPLICATION_ID = "serving-monitor";
     /** 256 MiB of RocksDB memory unless told otherwise. */
     public static final long DEFAULT_ROCKSDB_MEMORY_BYTES = 256L * 1024 * 1024;
@@ -183,6 +186,10 @@ public record StreamsSettings(
         props.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedRocksDbMemory.class);
         props.put(BoundedRocksDbMemory.TOTAL_BYTES_CONFIG, rocksDbMemoryBytes);
         props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, RECORD_CACHE_BYTES);
+        // The classic group protocol, pinned: under the streams protocol (KIP-1071) the brokers
+        // assign tasks and ignore the standby count, the session timeout and the rack-aware tags
+        // set here (see the README, Regions).
+        props.put(StreamsConfig.GROUP_PROTOCOL_CONFIG, CLASSIC_GROUP_PROTOCOL);
         // Rack awareness (classic group protocol): the group leader places each standby on an
         // instance whose tag values differ from the active's (another zone, another region) where
         // one exists. Every instance of a deployment must carry the same tag keys.

@@ -127,6 +127,13 @@ class StreamsSettingsTest {
     }
 
     @Test
+    void theClassicGroupProtocolIsPinnedSoThatStandbysAndRackAwareTagsApply() {
+        StreamsConfig config = new StreamsConfig(settings.withClientTags(StreamsSettings.locationTags("a", null)).toProperties());
+
+        assertThat(config.getString(StreamsConfig.GROUP_PROTOCOL_CONFIG)).isEqualToIgnoringCase("classic");
+    }
+
+    @Test
     void streamThreadsBelowOneAreRejected() {
         assertThatThrownBy(() -> new StreamsSettings("a", "b:1", Path.of("s"), "h", 80, 0, 1, 0, 1L << 28))
                 .isInstanceOf(IllegalArgumentException.class)
