@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * loading record), whatever the number of containers.
  *
  * <p>An event that cannot be applied (no key or value, a key naming another company or container
- * than the event, a register or report without model) is refused with a
+ * than the event, a register or report without model, a region that is not a short name) is refused with a
  * {@link PoisonRecordException} before anything is written: the record goes to the dead letters.
  * Event times are the record timestamps, as the source's extractor trusts them.
  *
@@ -115,6 +115,11 @@ final class ContainerRegistryProcessor implements Processor<ContainerKey, Contai
         }
         if (record.value().type() != ContainerEventType.UNREGISTER && record.value().model() == null) {
             throw new PoisonRecordException(DeadLetter.Reason.WRONG_SHAPE, "a " + record.value().type() + " without model");
+        }
+        String region = record.value().region();
+        if (region != null && !ContainerEvent.REGION_NAME.matcher(region).matches()) {
+            // Kept with the container in every store: only the short names an ingest node stamps.
+            throw new PoisonRecordException(DeadLetter.Reason.WRONG_SHAPE, "a container event whose region is not a short name");
         }
         // The record timestamp is the event's time as the source's extractor trusts it (its own
         // within the allowed clock skew of the broker's append time, else the append time): every

@@ -9,7 +9,9 @@ import static io.servingmonitor.processor.Events.report;
 import static io.servingmonitor.processor.Events.requests;
 import static io.servingmonitor.processor.Events.unregister;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.servingmonitor.processor.PoisonRecordException;
 import io.servingmonitor.processor.TopologyFixture;
 import io.servingmonitor.processor.endpoints.EndpointMember;
 import io.servingmonitor.topics.EndpointContainerKey;
@@ -107,6 +109,16 @@ class RegionTest {
 
         assertThat(fixture.latestState(key("c1"))).isNull();
         assertThat(fixture.endpointMembers().get(new EndpointContainerKey(endpoint(URL_A).company(), URL_A, "c1"))).isNull();
+    }
+
+    @Test
+    void anEventWhoseRegionIsNotAShortNameIsRefusedAsPoisonAndStoresNothing() {
+        assertThatThrownBy(() -> fixture.send(register("c1", URL_A, at(0)).inRegion("r".repeat(10_000))))
+                .hasRootCauseInstanceOf(PoisonRecordException.class)
+                .rootCause().hasMessageContaining("region");
+
+        assertThat(fixture.registry().get(key("c1"))).isNull();
+        assertThat(member("c1")).isNull();
     }
 
     private EndpointMember member(String containerId) {
