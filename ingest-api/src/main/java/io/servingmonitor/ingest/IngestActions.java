@@ -33,6 +33,11 @@ import org.slf4j.LoggerFactory;
  * A "registered" is believed at once, so a write racing an unregister or an expiry may still be
  * accepted. With {@link ContainerDirectory#UNKNOWN} the strict modes cannot be honoured and every
  * action behaves as in the automatic modes.
+ *
+ * <p>A node given a region ({@code --region}) stamps it on every event it writes, so that the
+ * registry shows each container with the region of the node that heard from it last, also when
+ * the events are mirrored into a central cluster. The region is the node's, never the caller's: a
+ * {@code region} field in a body is ignored like any other unknown field.
  */
 public final class IngestActions {
 
@@ -50,6 +55,7 @@ public final class IngestActions {
     private final Clock clock;
     private final RegistrationPolicy policy;
     private final ContainerDirectory directory;
+    private final String region;
 
     /** ClearML's default, automatic registration: no directory needed. */
     public IngestActions(EventPublisher publisher, Clock clock) {
@@ -63,6 +69,22 @@ public final class IngestActions {
      *                  the strict modes are not honoured)
      */
     public IngestActions(EventPublisher publisher, Clock clock, RegistrationPolicy policy, ContainerDirectory directory) {
+        this(publisher, clock, policy, directory, null);
+    }
+
+    /**
+     * As {@link #IngestActions(EventPublisher, Clock, RegistrationPolicy, ContainerDirectory)}, on a
+     * node of {@code region}.
+     *
+     * @param region stamped on every event; null for none, else a name of
+     *               {@link ContainerEvent#REGION_NAME}
+     */
+    public IngestActions(EventPublisher publisher, Clock clock, RegistrationPolicy policy, ContainerDirectory directory,
+                         String region) {
+        if (region != null && !ContainerEvent.REGION_NAME.matcher(region).matches()) {
+            throw new IllegalArgumentException("a region is 1 to 64 letters, digits, '.', '_' or '-', not '" + region + "'");
+        }
+        this.region = region;
         this.publisher = Objects.requireNonNull(publisher, "publisher");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.policy = Objects.requireNonNull(policy, "policy");
@@ -156,7 +178,7 @@ public final class IngestActions {
                                                          Integer timeoutSec, ModelInfo model,
                                                          LoadReport load) {
         ContainerEvent event = new ContainerEvent(type, request.company(), containerId, clock.millis(),
-                request.callerIp(), timeoutSec, model, load);
+                request.callerIp(), timeoutSec, model, load, region);
         return publisher.publish(event).thenApply(stored -> Map.of());
     }
 }

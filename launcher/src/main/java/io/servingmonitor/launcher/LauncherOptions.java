@@ -8,6 +8,7 @@ import io.servingmonitor.ingest.KafkaEventPublisher;
 import io.servingmonitor.processor.MetricResolution;
 import io.servingmonitor.processor.ProcessorConfig;
 import io.servingmonitor.processor.StreamsSettings;
+import io.servingmonitor.topics.ContainerEvent;
 import io.servingmonitor.topics.TopicSettings;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -38,6 +39,10 @@ import java.util.Optional;
  * @param metricGrace      how long a metric window waits for late reports (must cover a failover)
  * @param sessionTimeout   how long the group waits for a silent instance before moving its tasks
  * @param writeTimeout     longest wait of a write for Kafka's acknowledgement; then 503
+ * @param region           this node's region: stamped on every event it writes, and a Kafka
+ *                         Streams client tag for rack-aware standbys; empty when not set
+ * @param zone             this node's zone (such as an availability zone): a Kafka Streams client
+ *                         tag for rack-aware standbys; empty when not set
  */
 public record LauncherOptions(
         String host,
@@ -66,7 +71,9 @@ public record LauncherOptions(
         int readQueue,
         Duration metricGrace,
         Duration sessionTimeout,
-        Duration writeTimeout) {
+        Duration writeTimeout,
+        Optional<String> region,
+        Optional<String> zone) {
 
     /** The environment variable that may carry the token secret instead of a flag (keeps it out of `ps`). */
     public static final String TOKEN_SECRET_ENV = "SERVING_MONITOR_TOKEN_SECRET";
@@ -114,6 +121,10 @@ public record LauncherOptions(
             "  --session-timeout DUR      how long Kafka waits for a silent instance before moving its work to the",
             "                             others, 6s to 30m (default 45s)",
             "  --write-timeout DUR        longest wait of a write for Kafka's acknowledgement, then 503 (default 10s)",
+            "  --region NAME              this node's region (1-64 of A-Z a-z 0-9 . _ -): stamped on every event it writes,",
+            "                             shown with each container; a Streams client tag for rack-aware standbys (default none)",
+            "  --zone NAME                this node's zone (1-64 of A-Z a-z 0-9 . _ -): a Streams client tag, so that",
+            "                             --standby-replicas go to other zones (default none)",
             "",
             "       serving-monitor hash-secret [--iterations N] < secret",
             "                             prints a salted hash (PBKDF2-HMAC-SHA256) of the secret read from stdin,",
@@ -154,6 +165,8 @@ public record LauncherOptions(
         Duration metricGrace = ProcessorConfig.DEFAULT_METRIC_GRACE;
         Duration sessionTimeout = StreamsSettings.DEFAULT_SESSION_TIMEOUT;
         Duration writeTimeout = KafkaEventPublisher.Settings.DEFAULT_DELIVERY_TIMEOUT;
+        String region = null;
+        String zone = null;
 
         for (int i = 0; i < args.size(); i++) {
             String flag = args.get(i);
@@ -208,6 +221,8 @@ public record LauncherOptions(
                                 + "s, not " + value);
                     }
                 }
+                case "--region" -> region = shortName(flag, value);
+                case "--zone" -> zone = shortName(flag, value);
                 default -> throw new IllegalArgumentException("unknown option " + flag + "\n" + USAGE);
             }
         }
@@ -228,7 +243,16 @@ public record LauncherOptions(
                 new TopicSettings(partitions, (short) replication), resolutions, minChart, bodyLimit,
                 Optional.ofNullable(secret), standby, trustedProxies, autoRegister, autoUnregister, streamThreads,
                 rocksDbMemory, maxClockSkew, rateLimit, idleTimeout, minRequestRate, readQueue, metricGrace,
-                sessionTimeout, writeTimeout);
+                sessionTimeout, writeTimeout, Optional.ofNullable(region), Optional.ofNullable(zone));
+    }
+
+    /** A region or zone name: what {@link ContainerEvent#REGION_NAME} allows (and a client tag value can hold). */
+    private static String shortName(String flag, String value) {
+        if (!ContainerEvent.REGION_NAME.matcher(value).matches()) {
+            throw new IllegalArgumentException(flag + " must be a short name of 1 to 64 letters, digits, '.', '_' or '-'"
+                    + " (such as eu-west-1), not '" + value + "'");
+        }
+        return value;
     }
 
     /** Beyond a day a skewed clock is trusted for longer than any window or timeout it could harm. */

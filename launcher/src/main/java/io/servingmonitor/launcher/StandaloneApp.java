@@ -141,7 +141,8 @@ public final class StandaloneApp implements AutoCloseable {
                 options.metricGrace(), options.maxClockSkew());
         StreamsSettings streamsSettings = new StreamsSettings(options.applicationId(), bootstrapServers,
                 dataDir.resolve("streams"), options.advertisedHost(), port, options.standbyReplicas(),
-                options.topics().replicationFactor(), options.streamThreads(), options.rocksDbMemoryBytes());
+                options.topics().replicationFactor(), options.streamThreads(), options.rocksDbMemoryBytes())
+                .withClientTags(StreamsSettings.locationTags(options.zone().orElse(null), options.region().orElse(null)));
         SkippedRecords skipped = new SkippedRecords();
         metrics.bindSkippedRecords(skipped);
         streams = new StreamsRunner(ServingTopology.build(processorConfig), streamsSettings.toProperties(skipped, options.sessionTimeout()));
@@ -180,7 +181,7 @@ public final class StandaloneApp implements AutoCloseable {
         RegistrationPolicy registration = new RegistrationPolicy(options.containerAutoRegister(),
                 options.containerAutoUnregister());
         IngestActions ingestActions = new IngestActions(new CountingEventPublisher(publisher, metrics.registry()), clock,
-                registration, router::containerRegistered);
+                registration, router::containerRegistered, options.region().orElse(null));
         List<ActionDefinition> actions = new ArrayList<>(ingestActions.definitions());
         actions.addAll(queryActions.definitions());
         Health health = new Health(admin, streams);

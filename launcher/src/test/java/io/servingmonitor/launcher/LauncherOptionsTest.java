@@ -47,6 +47,38 @@ class LauncherOptionsTest {
     }
 
     @Test
+    void regionAndZoneAreNotSetByDefault() {
+        LauncherOptions options = parse();
+
+        assertThat(options.region()).isEmpty();
+        assertThat(options.zone()).isEmpty();
+    }
+
+    @Test
+    void regionAndZoneAreParsed() {
+        LauncherOptions options = parse("--region", "eu-west-1", "--zone", "eu-west-1a");
+
+        assertThat(options.region()).contains("eu-west-1");
+        assertThat(options.zone()).contains("eu-west-1a");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "eu west", "eu/west", "r\u00e9gion", "x-12345678901234567890123456789012345678901234567890123456789012345"})
+    void aRegionOrZoneThatIsNotAShortNameIsRefusedNamingTheFlag(String value) {
+        assertThatThrownBy(() -> parse("--region", value))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("--region must be a short name");
+        assertThatThrownBy(() -> parse("--zone", value))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("--zone must be a short name");
+    }
+
+    @Test
+    void usageDocumentsRegionAndZone() {
+        assertThat(LauncherOptions.USAGE).contains("--region NAME", "--zone NAME");
+    }
+
+    @Test
     void everyFlagIsParsed() {
         LauncherOptions options = parse(
                 "--port", "9000",

@@ -234,6 +234,9 @@ class StandaloneEndToEndTest {
         assertThat(instances.get(1).path("requests").asLong()).isEqualTo(500);
         assertThat(instances.get(1).path("cpu_count").asInt()).isEqualTo(1);
         assertThat(instances.get(1).path("gpu_count").asInt()).isEqualTo(0);
+        assertThat(instances).as("a node without --region shows no region key").allSatisfy(instance ->
+                assertThat(fieldNames(instance)).containsExactly("id", "uptime_sec", "requests", "requests_min",
+                        "latency_ms", "last_update", "reference", "cpu_count", "gpu_count"));
 
         // get_loading_instances: the container without url.
         JsonNode loading = ok(call.apply("serving.get_loading_instances", "{}")).data().path("instances");
@@ -241,6 +244,9 @@ class StandaloneEndToEndTest {
         assertThat(loading.get(0).path("id").asText()).isEqualTo(c3);
         assertThat(loading.get(0).path("url").isNull()).isTrue();
         assertThat(loading.get(0).path("input_size").asText()).isEqualTo("2048");
+        assertThat(fieldNames(loading.get(0))).as("ClearML's container_info fields, no region key").containsExactly("id",
+                "endpoint", "url", "model", "model_source", "model_version", "preprocess_artifact", "input_type",
+                "input_size", "uptime_sec", "age_sec", "last_update");
 
         // Charts: three buckets from two before the reports' bucket; dates in epoch milliseconds.
         long from = bucket - 2 * BUCKET_SEC;
@@ -312,6 +318,12 @@ class StandaloneEndToEndTest {
             Thread.sleep(BUCKET_SEC * 1000 - intoBucketMs + 50);
         }
         return System.currentTimeMillis() / 1000 / BUCKET_SEC * BUCKET_SEC;
+    }
+
+    private static List<String> fieldNames(JsonNode node) {
+        List<String> names = new ArrayList<>();
+        node.fieldNames().forEachRemaining(names::add);
+        return names;
     }
 
     private static List<Long> longs(JsonNode array) {

@@ -209,13 +209,14 @@ public final class ServingQueries {
         return new LoadingInstance(containerId, c.endpointName(), null, c.modelName(),
                 c.modelSource(), c.modelVersion(), c.preprocessArtifact(), c.inputType(), c.inputSize(),
                 orZero(c.uptimeSec()), Math.max(0, (now - c.registeredAtMs()) / 1000),
-                IsoTime.format(c.lastActivityMs()));
+                IsoTime.format(c.lastActivityMs()), c.region());
     }
 
     private static InstanceDetails instanceDetails(EndpointMember c) {
         return new InstanceDetails(c.containerId(), c.uptimeOrZero(), c.requestsOrZero(),
                 c.requestsMin() == null ? 0 : EndpointStats.round2(c.requestsMin()),
-                orZero(c.latencyMs()), IsoTime.format(c.lastActivityMs()), c.reference(), c.cpuCount(), c.gpuCount());
+                orZero(c.latencyMs()), IsoTime.format(c.lastActivityMs()), c.reference(), c.cpuCount(), c.gpuCount(),
+                c.region());
     }
 
     private static long orZero(Long value) {

@@ -7,6 +7,7 @@ import static io.servingmonitor.processor.Events.register;
 import static io.servingmonitor.processor.Events.report;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.Javalin;
 import io.servingmonitor.api.ApiConfig;
 import io.servingmonitor.api.Authenticator;
@@ -28,6 +29,12 @@ import org.junit.jupiter.api.io.TempDir;
 class QueryHttpTest {
 
     private static final String COMPANY_B = "globex";
+
+    private static java.util.List<String> fieldNames(JsonNode node) {
+        java.util.List<String> names = new java.util.ArrayList<>();
+        node.fieldNames().forEachRemaining(names::add);
+        return names;
+    }
 
     @TempDir
     Path stateDir;
@@ -101,6 +108,66 @@ class QueryHttpTest {
                         + "\"model_source\":\"s3://models/model-1\",\"model_version\":\"1\",\"preprocess_artifact\":null,"
                         + "\"input_type\":\"json\",\"input_size\":\"128\",\"uptime_sec\":0,\"age_sec\":30,"
                         + "\"last_update\":\"2025-03-01T12:00:00Z\"}");
+    }
+
+    @Test
+    void loadingInstanceOfANodeWithARegionAddsOnlyTheRegionField() {
+        topology.send(register("c9", null, at(0), 600).inRegion("eu-west-1"));
+        clock.set(at(30));
+
+        Reply reply = acme.get("serving.get_loading_instances", null);
+
+        assertThat(reply.data().path("instances").get(0).toString()).isEqualTo(
+                "{\"id\":\"c9\",\"endpoint\":\"endpoint-1\",\"url\":null,\"model\":\"model-1\","
+                        + "\"model_source\":\"s3://models/model-1\",\"model_version\":\"1\",\"preprocess_artifact\":null,"
+                        + "\"input_type\":\"json\",\"input_size\":\"128\",\"uptime_sec\":0,\"age_sec\":30,"
+                        + "\"last_update\":\"2025-03-01T12:00:00Z\",\"region\":\"eu-west-1\"}");
+    }
+
+    @Test
+    void loadingInstanceWithoutRegionHasNoRegionKey() {
+        topology.send(register("c9", null, at(0), 600));
+        clock.set(at(30));
+
+        Reply reply = acme.get("serving.get_loading_instances", null);
+
+        assertThat(fieldNames(reply.data().path("instances").get(0))).containsExactly("id", "endpoint", "url", "model",
+                "model_source", "model_version", "preprocess_artifact", "input_type", "input_size", "uptime_sec", "age_sec",
+                "last_update");
+    }
+
+    @Test
+    void endpointDetailsWithoutRegionsAreExactlyClearMlsShapeWithNoRegionKey() {
+        topology.send(report("c1", URL_A, at(1), load(100, 1000, 10.0, 20)));
+        clock.set(at(3));
+
+        Reply reply = acme.get("serving.get_endpoint_details", "{\"endpoint_url\": \"" + URL_A + "\"}");
+
+        assertThat(reply.status()).isEqualTo(200);
+        assertThat(reply.data().toString()).isEqualTo(
+                "{\"endpoint\":\"endpoint-1\",\"model\":\"model-1\",\"url\":\"" + URL_A + "\","
+                        + "\"preprocess_artifact\":null,\"input_type\":\"json\",\"input_size\":\"128\","
+                        + "\"model_source\":\"s3://models/model-1\",\"model_version\":\"1\",\"uptime_sec\":100,"
+                        + "\"last_update\":\"2025-03-01T12:00:01Z\",\"instances\":[{\"id\":\"c1\",\"uptime_sec\":100,"
+                        + "\"requests\":1000,\"requests_min\":10.0,\"latency_ms\":20,\"last_update\":\"2025-03-01T12:00:01Z\","
+                        + "\"reference\":[],\"cpu_count\":0,\"gpu_count\":0}]}");
+        assertThat(reply.data().toString()).doesNotContain("region");
+    }
+
+    @Test
+    void endpointDetailsInstancesShowTheRegionOfEachContainerThatHasOne() {
+        topology.send(report("c1", URL_A, at(1), load(100, 1000, 10.0, 20)).inRegion("eu-west-1"),
+                report("c2", URL_A, at(2), load(50, 500, 5.5, 31)));
+        clock.set(at(3));
+
+        Reply reply = acme.get("serving.get_endpoint_details", "{\"endpoint_url\": \"" + URL_A + "\"}");
+
+        JsonNode instances = reply.data().path("instances");
+        assertThat(instances.get(0).toString()).isEqualTo("{\"id\":\"c1\",\"uptime_sec\":100,\"requests\":1000,"
+                + "\"requests_min\":10.0,\"latency_ms\":20,\"last_update\":\"2025-03-01T12:00:01Z\",\"reference\":[],"
+                + "\"cpu_count\":0,\"gpu_count\":0,\"region\":\"eu-west-1\"}");
+        assertThat(fieldNames(instances.get(1))).doesNotContain("region");
+        assertThat(fieldNames(reply.data())).as("the endpoint itself has no region").doesNotContain("region");
     }
 
     @Test

@@ -102,6 +102,23 @@ class ServingQueriesTest {
     }
 
     @Test
+    void regionIsAnsweredPerContainerAndTravelsBetweenPeers() throws Exception {
+        topology.send(register("c1", null, at(0), 600).inRegion("eu-west-1"), register("c2", null, at(0), 600),
+                report("c3", URL_A, at(1)).inRegion("us-east-1"), report("c4", URL_A, at(1)));
+        clock.set(at(2));
+
+        LoadingInstancesResponse loading = queries.loadingInstances(Events.COMPANY);
+        EndpointDetails details = queries.endpointDetails(Events.COMPANY, URL_A);
+
+        assertThat(loading.instances()).extracting(LoadingInstance::region).containsExactly("eu-west-1", null);
+        assertThat(details.instances()).extracting(InstanceDetails::region).containsExactly("us-east-1", null);
+        // A peer's part of an answer travels as JSON: the region (and its absence) survives the trip.
+        com.fasterxml.jackson.databind.ObjectMapper json = io.servingmonitor.topics.Json.mapper();
+        assertThat(json.readValue(json.writeValueAsBytes(loading), LoadingInstancesResponse.class)).isEqualTo(loading);
+        assertThat(json.readValue(json.writeValueAsBytes(details), EndpointDetails.class)).isEqualTo(details);
+    }
+
+    @Test
     void endpointWithoutLiveContainerAnswersNoInstances() {
         assertThatThrownBy(() -> queries.endpointDetails(Events.COMPANY, URL_B))
                 .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.subcode()).isEqualTo(1052));

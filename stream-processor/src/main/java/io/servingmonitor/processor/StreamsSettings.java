@@ -4,6 +4,9 @@ import io.servingmonitor.topics.TopicSettings;
 import io.servingmonitor.topics.Topics;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -25,6 +28,9 @@ import org.apache.kafka.streams.StreamsConfig;
  * @param streamThreads    stream threads of this instance (tasks are spread over them)
  * @param rocksDbMemoryBytes the off-heap memory all RocksDB stores of the process share: block
  *                         cache, index and filter blocks and memtables ({@link BoundedRocksDbMemory})
+ * @param clientTags       where this instance runs ({@link #ZONE_TAG}, {@link #REGION_TAG}): Kafka
+ *                         Streams client tags, all of them rack-aware assignment tags, so that
+ *                         standbys go to instances with other values (empty: no rack awareness)
  */
 public record StreamsSettings(
         String applicationId,
@@ -35,7 +41,16 @@ public record StreamsSettings(
         int standbyReplicas,
         int replicationFactor,
         int streamThreads,
-        long rocksDbMemoryBytes) {
+        long rocksDbMemoryBytes,
+        Map<String, String> clientTags) {
+
+    /** The client tag of an instance's zone ({@code --zone}): {@code client.tag.zone}. */
+    public static final String ZONE_TAG = "zone";
+    /** The client tag of an instance's region ({@code --region}): {@code client.tag.region}. */
+    public static final String REGION_TAG = "region";
+
+    /** The group protocol the service runs with: Kafka Streams' classic one, whose group leader assigns the tasks. */
+    public static final String CLASSIC_GROUP_PROTOCOL = "classic";
 
     public static final String DEFAULT_APPLICATION_ID = "serving-monitor";
     /** 256 MiB of RocksDB memory unless told otherwise. */
@@ -79,6 +94,33 @@ public record StreamsSettings(
         if (rocksDbMemoryBytes < 1) {
             throw new IllegalArgumentException("RocksDB memory must be positive, not " + rocksDbMemoryBytes);
         }
+        clientTags = Collections.unmodifiableMap(new LinkedHashMap<>(clientTags));
+    }
+
+    /** Without client tags (no rack-aware assignment). */
+    public StreamsSettings(String applicationId, String bootstrapServers, Path stateDir, String advertisedHost,
+                           int advertisedPort, int standbyReplicas, int replicationFactor, int streamThreads,
+                           long rocksDbMemoryBytes) {
+        this(applicationId, bootstrapServers, stateDir, advertisedHost, advertisedPort, standbyReplicas,
+                replicationFactor, streamThreads, rocksDbMemoryBytes, Map.of());
+    }
+
+    /** These settings with {@code clientTags} instead of their own. */
+    public StreamsSettings withClientTags(Map<String, String> clientTags) {
+        return new StreamsSettings(applicationId, bootstrapServers, stateDir, advertisedHost, advertisedPort,
+                standbyReplicas, replicationFactor, streamThreads, rocksDbMemoryBytes, clientTags);
+    }
+
+    /** The client tags of an instance in {@code zone} and {@code region}, either null when not set; zone first. */
+    public static Map<String, String> locationTags(String zone, String region) {
+        Map<String, String> tags = new LinkedHashMap<>();
+        if (zone != null) {
+            tags.put(ZONE_TAG, zone);
+        }
+        if (region != null) {
+            tags.put(REGION_TAG, region);
+        }
+        return tags;
     }
 
     /** With one stream thread per available core and {@link #DEFAULT_ROCKSDB_MEMORY_BYTES}. */
@@ -144,6 +186,17 @@ public record StreamsSettings(
         props.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedRocksDbMemory.class);
         props.put(BoundedRocksDbMemory.TOTAL_BYTES_CONFIG, rocksDbMemoryBytes);
         props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, RECORD_CACHE_BYTES);
+        // The classic group protocol, pinned: under the streams protocol (KIP-1071) the brokers
+        // assign tasks and ignore the standby count, the session timeout and the rack-aware tags
+        // set here (see the README, Regions).
+        props.put(StreamsConfig.GROUP_PROTOCOL_CONFIG, CLASSIC_GROUP_PROTOCOL);
+        // Rack awareness (classic group protocol): the group leader places each standby on an
+        // instance whose tag values differ from the active's (another zone, another region) where
+        // one exists. Every instance of a deployment must carry the same tag keys.
+        if (!clientTags.isEmpty()) {
+            clientTags.forEach((tag, value) -> props.put(StreamsConfig.clientTagPrefix(tag), value));
+            props.put(StreamsConfig.RACK_AWARE_ASSIGNMENT_TAGS_CONFIG, String.join(",", clientTags.keySet()));
+        }
         // We have no global stores; opting in now is the 5.0 default and silences a start-up warning.
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
         return props;

@@ -96,6 +96,44 @@ class StreamsSettingsTest {
     }
 
     @Test
+    void withoutZoneOrRegionThereAreNoClientTagsAndNoRackAwareness() {
+        Properties props = settings.withClientTags(StreamsSettings.locationTags(null, null)).toProperties();
+
+        assertThat(props.stringPropertyNames()).noneMatch(name -> name.startsWith(StreamsConfig.CLIENT_TAG_PREFIX));
+        assertThat(props).doesNotContainKey(StreamsConfig.RACK_AWARE_ASSIGNMENT_TAGS_CONFIG);
+        assertThat(new StreamsConfig(props).getList(StreamsConfig.RACK_AWARE_ASSIGNMENT_TAGS_CONFIG)).isEmpty();
+    }
+
+    @Test
+    void zoneAndRegionBecomeClientTagsAndTheRackAwareAssignmentTags() {
+        StreamsConfig config = new StreamsConfig(settings.withClientTags(StreamsSettings.locationTags("eu-west-1a", "eu-west-1"))
+                .toProperties());
+
+        assertThat(config.getClientTags()).containsExactlyInAnyOrderEntriesOf(Map.of("zone", "eu-west-1a", "region", "eu-west-1"));
+        assertThat(config.originals()).containsEntry("client.tag.zone", "eu-west-1a")
+                .containsEntry("client.tag.region", "eu-west-1");
+        assertThat(config.getList(StreamsConfig.RACK_AWARE_ASSIGNMENT_TAGS_CONFIG)).containsExactly("zone", "region");
+    }
+
+    @Test
+    void onlyTheTagsThatAreSetAreRackAwareAssignmentTags() {
+        StreamsConfig zoneOnly = new StreamsConfig(settings.withClientTags(StreamsSettings.locationTags("a", null)).toProperties());
+        StreamsConfig regionOnly = new StreamsConfig(settings.withClientTags(StreamsSettings.locationTags(null, "eu")).toProperties());
+
+        assertThat(zoneOnly.getClientTags()).isEqualTo(Map.of("zone", "a"));
+        assertThat(zoneOnly.getList(StreamsConfig.RACK_AWARE_ASSIGNMENT_TAGS_CONFIG)).containsExactly("zone");
+        assertThat(regionOnly.getClientTags()).isEqualTo(Map.of("region", "eu"));
+        assertThat(regionOnly.getList(StreamsConfig.RACK_AWARE_ASSIGNMENT_TAGS_CONFIG)).containsExactly("region");
+    }
+
+    @Test
+    void theClassicGroupProtocolIsPinnedSoThatStandbysAndRackAwareTagsApply() {
+        StreamsConfig config = new StreamsConfig(settings.withClientTags(StreamsSettings.locationTags("a", null)).toProperties());
+
+        assertThat(config.getString(StreamsConfig.GROUP_PROTOCOL_CONFIG)).isEqualToIgnoringCase("classic");
+    }
+
+    @Test
     void streamThreadsBelowOneAreRejected() {
         assertThatThrownBy(() -> new StreamsSettings("a", "b:1", Path.of("s"), "h", 80, 0, 1, 0, 1L << 28))
                 .isInstanceOf(IllegalArgumentException.class)

@@ -184,6 +184,15 @@ public final class CompactBytes {
             return this;
         }
 
+        /** The format byte read first, which must be between {@code min} and {@code max}: for a value whose later formats add fields. */
+        public int expectFormat(int min, int max) {
+            int format = getByte();
+            if (format < min || format > max) {
+                throw new SerializationException("unknown format " + format + " of " + what);
+            }
+            return format;
+        }
+
         private <T> T guard(java.util.function.Supplier<T> read) {
             try {
                 return read.get();

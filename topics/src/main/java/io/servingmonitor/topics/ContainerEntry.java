@@ -10,6 +10,8 @@ import java.util.Objects;
  * @param registeredAtMs when it registered (or was registered on the fly by its first report)
  * @param lastActivityMs its latest register or status report
  * @param timeoutSec     seconds of silence after which it expires
+ * @param region         the region of the ingest node that took its latest register or status
+ *                       report, null when that node had none
  */
 public record ContainerEntry(
         String company,
@@ -19,7 +21,8 @@ public record ContainerEntry(
         String ip,
         long registeredAtMs,
         long lastActivityMs,
-        int timeoutSec) {
+        int timeoutSec,
+        String region) {
 
     /** ClearML's default registration timeout, used for containers registered by a status report. */
     public static final int DEFAULT_TIMEOUT_SEC = 600;
@@ -29,6 +32,12 @@ public record ContainerEntry(
         Objects.requireNonNull(containerId, "containerId");
         Objects.requireNonNull(model, "model");
         load = load == null ? LoadReport.EMPTY : load;
+    }
+
+    /** An entry without region. */
+    public ContainerEntry(String company, String containerId, ModelInfo model, LoadReport load, String ip,
+                          long registeredAtMs, long lastActivityMs, int timeoutSec) {
+        this(company, containerId, model, load, ip, registeredAtMs, lastActivityMs, timeoutSec, null);
     }
 
     @JsonIgnore

@@ -15,6 +15,8 @@ import java.util.Objects;
  * @param timeoutSec  the registration timeout; only on {@code REGISTER}
  * @param model       what the container serves; null on {@code UNREGISTER}
  * @param load        the load figures; only on {@code STATUS_REPORT}
+ * @param region      the region of the ingest node that accepted the call ({@code --region}), null
+ *                    when that node has none; events written before regions existed have none
  */
 public record ContainerEvent(
         ContainerEventType type,
@@ -24,7 +26,8 @@ public record ContainerEvent(
         String ip,
         Integer timeoutSec,
         ModelInfo model,
-        LoadReport load) {
+        LoadReport load,
+        String region) {
 
     /**
      * The most bytes an accepted write's event serializes to (every field at its cap and every
@@ -35,11 +38,25 @@ public record ContainerEvent(
     public static final int MAX_SERIALIZED_BYTES = 512 * 1024;
     /** The most bytes of a {@link ContainerKey} of an accepted write (company and id at their caps, escaped). */
     public static final int MAX_KEY_BYTES = 16 * 1024;
+    /** What a region name is: a short name (such as {@code eu-west-1}), as the topic schemas declare it. */
+    public static final java.util.regex.Pattern REGION_NAME = java.util.regex.Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
     public ContainerEvent {
         Objects.requireNonNull(type, "type");
         Objects.requireNonNull(company, "company");
         Objects.requireNonNull(containerId, "containerId");
+    }
+
+    /** An event without region (written by a node that has none). */
+    public ContainerEvent(ContainerEventType type, String company, String containerId, long timestampMs, String ip,
+                          Integer timeoutSec, ModelInfo model, LoadReport load) {
+        this(type, company, containerId, timestampMs, ip, timeoutSec, model, load, null);
+    }
+
+    /** This event as accepted by a node of {@code region} (null: none). */
+    public ContainerEvent inRegion(String region) {
+        return Objects.equals(region, this.region) ? this
+                : new ContainerEvent(type, company, containerId, timestampMs, ip, timeoutSec, model, load, region);
     }
 
     public ContainerKey key() {
@@ -49,6 +66,6 @@ public record ContainerEvent(
     /** This event at another time (the stream processor's clamped event time). */
     public ContainerEvent at(long timestampMs) {
         return timestampMs == this.timestampMs ? this
-                : new ContainerEvent(type, company, containerId, timestampMs, ip, timeoutSec, model, load);
+                : new ContainerEvent(type, company, containerId, timestampMs, ip, timeoutSec, model, load, region);
     }
 }

@@ -50,11 +50,12 @@ class TopicSchemasTest {
     private static final EndpointKey ENDPOINT_KEY = new EndpointKey("acme", "serve/sentiment");
 
     private static final ContainerEvent FULL_REGISTER =
-            new ContainerEvent(ContainerEventType.REGISTER, "acme", "c-1", T0, "10.0.0.7", 600, FULL_MODEL, null);
+            new ContainerEvent(ContainerEventType.REGISTER, "acme", "c-1", T0, "10.0.0.7", 600, FULL_MODEL, null, "eu-west-1");
     private static final ContainerEvent FULL_STATUS_REPORT =
-            new ContainerEvent(ContainerEventType.STATUS_REPORT, "acme", "c-1", T0, "10.0.0.7", null, FULL_MODEL, FULL_LOAD);
+            new ContainerEvent(ContainerEventType.STATUS_REPORT, "acme", "c-1", T0, "10.0.0.7", null, FULL_MODEL, FULL_LOAD,
+                    "eu-west-1");
     private static final ContainerEntry FULL_ENTRY =
-            new ContainerEntry("acme", "c-1", FULL_MODEL, FULL_LOAD, "10.0.0.7", T0, T0 + 30_000, 600);
+            new ContainerEntry("acme", "c-1", FULL_MODEL, FULL_LOAD, "10.0.0.7", T0, T0 + 30_000, 600, "eu-west-1");
     private static final MetricWindow FULL_WINDOW = new MetricWindow("acme", "serve/sentiment", 10, T0, T0 + 10_000,
             WindowAggregate.EMPTY.add("c-1", FULL_LOAD).add("c-1", FULL_LOAD));
 
@@ -143,6 +144,45 @@ class TopicSchemasTest {
                 .as("a register always carries its timeout").isNotEmpty();
     }
 
+    @Test
+    void containerEventRegionIsOptionalAndAShortName() {
+        Schema schema = valueSchema(Topics.CONTAINER_EVENTS);
+        JsonNode withoutRegion = containerEvent(new ContainerEvent(ContainerEventType.STATUS_REPORT, "acme", "c-1", T0,
+                "10.0.0.7", null, FULL_MODEL, FULL_LOAD));
+
+        assertThat(containerEvent(FULL_STATUS_REPORT).path("region").asText()).isEqualTo("eu-west-1");
+        assertThat(fieldNames(withoutRegion)).as("no region: the field is left out").doesNotContain("region");
+        assertThat(errors(schema, withoutRegion)).isEmpty();
+        assertThat(errors(schema, with(withoutRegion, e -> e.put("region", "eu west/1"))))
+                .anySatisfy(error -> assertThat(error.getInstanceLocation().toString()).contains("region"));
+        assertThat(errors(schema, with(withoutRegion, e -> e.put("region", "r".repeat(65))))).isNotEmpty();
+    }
+
+    @Test
+    void anEventWrittenBeforeRegionsExistedReadsWithoutRegionAndARegionReadsBack() {
+        byte[] old = ("{\"type\":\"REGISTER\",\"company\":\"acme\",\"container_id\":\"c-1\",\"timestamp_ms\":" + T0
+                + ",\"timeout_sec\":600,\"model\":{\"endpoint_name\":\"e\",\"model_name\":\"m\"}}")
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+
+        ContainerEvent read = Serdes.containerEvent().deserialize(Topics.CONTAINER_EVENTS, old);
+
+        assertThat(read.region()).isNull();
+        assertThat(read.timeoutSec()).isEqualTo(600);
+        assertThat(Serdes.containerEvent().deserialize(Topics.CONTAINER_EVENTS,
+                Serdes.containerEvent().serialize(Topics.CONTAINER_EVENTS, FULL_STATUS_REPORT))).isEqualTo(FULL_STATUS_REPORT);
+        assertThat(Serdes.containerEntry().deserialize(Topics.CONTAINER_STATE,
+                Serdes.containerEntry().serialize(Topics.CONTAINER_STATE, FULL_ENTRY))).isEqualTo(FULL_ENTRY);
+    }
+
+    @Test
+    void theSchemasRegionPatternIsTheOneTheCodeChecks() {
+        for (String topic : List.of(Topics.CONTAINER_EVENTS, Topics.CONTAINER_STATE)) {
+            String pattern = tree(TopicSchemas.read(TopicSchemas.valueSchema(topic))).path("properties").path("region")
+                    .path("pattern").asText();
+            assertThat(pattern).as(topic).isEqualTo("^" + ContainerEvent.REGION_NAME.pattern() + "$");
+        }
+    }
+
     // ---- container-state
 
     @Test
@@ -152,6 +192,7 @@ class TopicSchemasTest {
 
         assertThat(errors(schema, containerEntry(FULL_ENTRY))).isEmpty();
         assertThat(errors(schema, containerEntry(justRegistered))).isEmpty();
+        assertThat(fieldNames(containerEntry(justRegistered))).as("no region: the field is left out").doesNotContain("region");
     }
 
     @Test
@@ -269,7 +310,7 @@ class TopicSchemasTest {
         Map<String, JsonNode> fullSamples = Map.of(
                 // Every field of the record set, although a real event has timeout_sec or load, not both.
                 TopicSchemas.valueSchema(Topics.CONTAINER_EVENTS), containerEvent(new ContainerEvent(
-                        ContainerEventType.STATUS_REPORT, "acme", "c-1", T0, "10.0.0.7", 600, FULL_MODEL, FULL_LOAD)),
+                        ContainerEventType.STATUS_REPORT, "acme", "c-1", T0, "10.0.0.7", 600, FULL_MODEL, FULL_LOAD, "eu-west-1")),
                 TopicSchemas.valueSchema(Topics.CONTAINER_STATE), containerEntry(FULL_ENTRY),
                 TopicSchemas.valueSchema(Topics.ENDPOINT_STATS), endpointStats(List.of(FULL_ENTRY)),
                 TopicSchemas.valueSchema(Topics.METRIC_WINDOWS), metricWindow(FULL_WINDOW),

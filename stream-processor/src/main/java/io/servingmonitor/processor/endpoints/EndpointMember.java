@@ -15,6 +15,9 @@ import java.util.List;
  * {@link EndpointView#MEMBERS_STORE} under its {@code EndpointContainerKey}. It holds only what
  * {@code get_endpoints} and {@code get_endpoint_details} answer (no tags, no machine stats lists:
  * their counts), so it stays small whatever a container sends.
+ *
+ * @param region the region of the ingest node that took the container's latest register or
+ *               report, null when that node had none
  */
 public record EndpointMember(
         String containerId,
@@ -33,28 +36,51 @@ public record EndpointMember(
         int cpuCount,
         int gpuCount,
         long lastActivityMs,
-        long expiresAtMs) {
+        long expiresAtMs,
+        String region) {
 
     public EndpointMember {
         reference = reference == null ? List.of() : List.copyOf(reference);
     }
 
-    /** The binary form in {@link EndpointView#MEMBERS_STORE} and on the repartition topic (format 1). */
+    /** A member without region. */
+    public EndpointMember(String containerId, String endpointName, String modelName, String modelSource,
+                          String modelVersion, String preprocessArtifact, String inputType, String inputSize,
+                          List<ReferenceItem> reference, Long uptimeSec, Long requestsNum, Double requestsMin,
+                          Long latencyMs, int cpuCount, int gpuCount, long lastActivityMs, long expiresAtMs) {
+        this(containerId, endpointName, modelName, modelSource, modelVersion, preprocessArtifact, inputType, inputSize,
+                reference, uptimeSec, requestsNum, requestsMin, latencyMs, cpuCount, gpuCount, lastActivityMs,
+                expiresAtMs, null);
+    }
+
+    /** Format 1: no region. Written for a member without region, so such values keep their bytes. */
+    private static final int WITHOUT_REGION = 1;
+    /** Format 2: format 1's fields, then the region. */
+    private static final int WITH_REGION = 2;
+
+    /**
+     * The binary form in {@link EndpointView#MEMBERS_STORE} and on the repartition topic: format 1
+     * without region (the bytes of every value written before regions existed), format 2 (the same
+     * fields, then the region) with one. Both are read.
+     */
     public static final CompactSerde.Codec<EndpointMember> CODEC = new CompactSerde.Codec<>() {
         @Override
         public void write(EndpointMember m, CompactBytes.Writer out) {
-            out.putByte(1).putString(m.containerId).putString(m.endpointName).putString(m.modelName)
+            out.putByte(m.region == null ? WITHOUT_REGION : WITH_REGION).putString(m.containerId).putString(m.endpointName).putString(m.modelName)
                     .putString(m.modelSource).putString(m.modelVersion).putString(m.preprocessArtifact)
                     .putString(m.inputType).putString(m.inputSize).putInt(m.reference.size());
             m.reference.forEach(item -> out.putString(item.type()).putString(item.value()));
             out.putNullableLong(m.uptimeSec).putNullableLong(m.requestsNum).putNullableDouble(m.requestsMin)
                     .putNullableLong(m.latencyMs).putInt(m.cpuCount).putInt(m.gpuCount)
                     .putLong(m.lastActivityMs).putLong(m.expiresAtMs);
+            if (m.region != null) {
+                out.putString(m.region);
+            }
         }
 
         @Override
         public EndpointMember read(CompactBytes.Reader in) {
-            in.expectFormat(1);
+            int format = in.expectFormat(WITHOUT_REGION, WITH_REGION);
             String id = in.getString();
             String endpointName = in.getString();
             String modelName = in.getString();
@@ -71,9 +97,18 @@ public record EndpointMember(
             for (int i = 0; i < references; i++) {
                 reference.add(new ReferenceItem(in.getString(), in.getString()));
             }
+            Long uptime = in.getNullableLong();
+            Long requests = in.getNullableLong();
+            Double requestsMin = in.getNullableDouble();
+            Long latency = in.getNullableLong();
+            int cpuCount = in.getInt();
+            int gpuCount = in.getInt();
+            long lastActivity = in.getLong();
+            long expiresAt = in.getLong();
+            String region = format == WITH_REGION ? in.getString() : null;
             return new EndpointMember(id, endpointName, modelName, modelSource, modelVersion, preprocess, inputType,
-                    inputSize, reference, in.getNullableLong(), in.getNullableLong(), in.getNullableDouble(),
-                    in.getNullableLong(), in.getInt(), in.getInt(), in.getLong(), in.getLong());
+                    inputSize, reference, uptime, requests, requestsMin, latency, cpuCount, gpuCount, lastActivity,
+                    expiresAt, region);
         }
     };
 
@@ -86,7 +121,7 @@ public record EndpointMember(
         return new EndpointMember(entry.containerId(), m.endpointName(), m.modelName(), m.modelSource(),
                 m.modelVersion(), m.preprocessArtifact(), m.inputType(), m.inputSize(), m.reference(),
                 load.uptimeSec(), load.requestsNum(), load.requestsMin(), load.latencyMs(), cpuCount, gpuCount,
-                entry.lastActivityMs(), entry.expiresAtMs());
+                entry.lastActivityMs(), entry.expiresAtMs(), entry.region());
     }
 
     /** Whether the container is live at {@code nowMs}; reads filter with it. */

@@ -29,15 +29,16 @@ import org.slf4j.LoggerFactory;
  * loading record), whatever the number of containers.
  *
  * <p>An event that cannot be applied (no key or value, a key naming another company or container
- * than the event, a register or report without model) is refused with a
+ * than the event, a register or report without model, a region that is not a short name) is refused with a
  * {@link PoisonRecordException} before anything is written: the record goes to the dead letters.
  * Event times are the record timestamps, as the source's extractor trusts them.
  *
  * <ul>
  *   <li>{@code REGISTER} stores the container afresh (a re-register replaces the entry): registered
- *       and last active at the event time, the event's timeout (default 600 s), ip and model, no load.</li>
+ *       and last active at the event time, the event's timeout (default 600 s), ip, model and region, no load.</li>
  *   <li>{@code STATUS_REPORT} on a known container keeps its registration time, timeout and ip and
- *       replaces model and load, last active at the event time; on an unknown container it
+ *       replaces model, load and region (the region of the node that took the report),
+ *       last active at the event time; on an unknown container it
  *       registers it with the default timeout.</li>
  *   <li>{@code UNREGISTER} removes the container at once, whatever its time.</li>
  *   <li>A register or report for a container whose timeout had passed at the event's time, but
@@ -115,6 +116,11 @@ final class ContainerRegistryProcessor implements Processor<ContainerKey, Contai
         if (record.value().type() != ContainerEventType.UNREGISTER && record.value().model() == null) {
             throw new PoisonRecordException(DeadLetter.Reason.WRONG_SHAPE, "a " + record.value().type() + " without model");
         }
+        String region = record.value().region();
+        if (region != null && !ContainerEvent.REGION_NAME.matcher(region).matches()) {
+            // Kept with the container in every store: only the short names an ingest node stamps.
+            throw new PoisonRecordException(DeadLetter.Reason.WRONG_SHAPE, "a container event whose region is not a short name");
+        }
         // The record timestamp is the event's time as the source's extractor trusts it (its own
         // within the allowed clock skew of the broker's append time, else the append time): every
         // time the registry keeps and forwards is that one, so windows and shown times agree.
@@ -154,13 +160,14 @@ final class ContainerRegistryProcessor implements Processor<ContainerKey, Contai
                 : ContainerEntry.DEFAULT_TIMEOUT_SEC;
         LoadReport load = register ? LoadReport.EMPTY : event.load();
         return new ContainerEntry(event.company(), event.containerId(), event.model(), load, event.ip(),
-                event.timestampMs(), event.timestampMs(), timeout);
+                event.timestampMs(), event.timestampMs(), timeout, event.region());
     }
 
     /** A known container's entry after a status report. */
     private static ContainerEntry reported(ContainerKey key, RegistryEntry current, ContainerEvent event) {
+        // The region is the last writer's: that of the node that took this report.
         return new ContainerEntry(key.company(), key.containerId(), event.model(), event.load(), current.ip(),
-                current.registeredAtMs(), event.timestampMs(), current.timeoutSec());
+                current.registeredAtMs(), event.timestampMs(), current.timeoutSec(), event.region());
     }
 
     private void put(ContainerKey key, RegistryEntry current, ContainerEntry next, ContainerEvent report, long timestamp) {

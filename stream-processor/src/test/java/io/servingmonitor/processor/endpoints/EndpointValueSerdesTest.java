@@ -27,6 +27,38 @@ class EndpointValueSerdesTest {
     }
 
     @Test
+    void memberWithoutRegionKeepsFormatOneAndWithARegionAddsItInFormatTwo() {
+        EndpointMember without = new EndpointMember("c1", "endpoint", "model", "src", "v1", "pre", "json", "128",
+                List.of(new ReferenceItem("task", "t-1")), 5L, 100L, 0.1, 12L, 2, 1, 1_000L, 601_000L);
+        EndpointMember with = new EndpointMember("c1", "endpoint", "model", "src", "v1", "pre", "json", "128",
+                List.of(new ReferenceItem("task", "t-1")), 5L, 100L, 0.1, 12L, 2, 1, 1_000L, 601_000L, "eu-west-1");
+
+        byte[] formatOne = EndpointView.memberSerde().serialize("t", without);
+        byte[] formatTwo = EndpointView.memberSerde().serialize("t", with);
+
+        assertThat(formatOne[0]).isEqualTo((byte) 1);
+        assertThat(formatTwo[0]).isEqualTo((byte) 2);
+        assertThat(Arrays.copyOfRange(formatTwo, 1, formatOne.length))
+                .as("format 2 is format 1's fields, then the region")
+                .isEqualTo(Arrays.copyOfRange(formatOne, 1, formatOne.length));
+        assertThat(EndpointView.memberSerde().deserialize("t", formatOne).region()).isNull();
+        assertThat(EndpointView.memberSerde().deserialize("t", formatTwo)).isEqualTo(with);
+        byte[] update = EndpointUpdates.updateSerde().serialize("t", EndpointUpdate.joined(with, null));
+        assertThat(EndpointUpdates.updateSerde().deserialize("t", update).member()).isEqualTo(with);
+    }
+
+    @Test
+    void memberOfAnUnknownFormatIsASerializationError() {
+        byte[] bytes = EndpointView.memberSerde().serialize("t", new EndpointMember("c2", null, null, null, null, null,
+                null, null, null, null, null, null, null, 0, 0, 1_000L, 601_000L));
+        bytes[0] = 3;
+
+        assertThatThrownBy(() -> EndpointView.memberSerde().deserialize("t", bytes))
+                .isInstanceOf(SerializationException.class)
+                .hasMessageContaining("unknown format 3");
+    }
+
+    @Test
     void summaryRoundTripsWithItsExactDecimalSum() {
         EndpointSummary summary = new EndpointSummary(3, 99, "c1", 1_500, new BigDecimal("0.1000000000000000055511151231257827"),
                 2, 300, 3, 7_000, "c3", "endpoint", null, Long.MAX_VALUE);
