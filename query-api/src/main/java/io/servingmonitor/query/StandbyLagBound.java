@@ -1,0 +1,157 @@
+package io.servingmonitor.query;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.LagInfo;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * How far behind its changelog a copy of a store partition on this instance may be and still
+ * answer a stale read (a standby copy, or an active one still restoring), in offsets behind the
+ * changelog's end as Kafka Streams measures it ({@link KafkaStreams#allLocalStorePartitionLags()}).
+ * A bound of 0 disables stale reads altogether.
+ *
+ * <p>The lags are asked of Kafka Streams at most once per {@code refresh}, on a thread of their
+ * own (each ask is a call to the brokers, which Kafka Streams advises to make only every few
+ * seconds); a check uses lags up to twice that old, and fails (transient) while none that recent
+ * is known.
+ */
+public final class StandbyLagBound {
+
+    private static final Logger LOG = LoggerFactory.getLogger(StandbyLagBound.class);
+    /** Offsets a standby may trail its changelog by default: a few seconds of a busy partition. */
+    public static final long DEFAULT_MAX_LAG = 10_000;
+    /** How long one measurement of the lags is used. */
+    public static final Duration DEFAULT_REFRESH = Duration.ofSeconds(1);
+
+    private final long maxLag;
+    private final Supplier<Map<String, Map<Integer, Long>>> measure;
+    private final long refreshNanos;
+    private final LongSupplier nanoTime;
+    private final Object lock = new Object();
+    private Map<String, Map<Integer, Long>> lags;
+    private long measuredAtNanos;
+    private boolean measuring;
+
+    /**
+     * @param maxLag   the most offsets a copy may trail; 0 disables stale reads
+     * @param measure  the offset lag of every local store partition: store name -> partition -> lag
+     * @param refresh  how long one measurement is used; zero: measured on every check, on the
+     *                 checking thread (for a source that needs no remote call)
+     * @param nanoTime the clock of {@code refresh} ({@code System::nanoTime}, except in tests)
+     */
+    public StandbyLagBound(long maxLag, Supplier<Map<String, Map<Integer, Long>>> measure, Duration refresh,
+                           LongSupplier nanoTime) {
+        if (maxLag < 0) {
+            throw new IllegalArgumentException("the standby lag bound must not be negative");
+        }
+        this.maxLag = maxLag;
+        this.measure = Objects.requireNonNull(measure, "measure");
+        this.refreshNanos = refresh.toNanos();
+        this.nanoTime = Objects.requireNonNull(nanoTime, "nanoTime");
+    }
+
+    /** The bound over the local store partitions of {@code streams}, measured at most every {@link #DEFAULT_REFRESH}. */
+    public static StandbyLagBound of(KafkaStreams streams, long maxLag) {
+        return new StandbyLagBound(maxLag, () -> offsetLags(streams.allLocalStorePartitionLags()), DEFAULT_REFRESH,
+                System::nanoTime);
+    }
+
+    /** No stale reads at all. */
+    public static StandbyLagBound disabled() {
+        return new StandbyLagBound(0, Map::of, DEFAULT_REFRESH, System::nanoTime);
+    }
+
+    public long maxLag() {
+        return maxLag;
+    }
+
+    /** Whether stale reads may be made at all (the bound is not 0). */
+    public boolean staleReadsAllowed() {
+        return maxLag > 0;
+    }
+
+    /**
+     * Passes when this instance holds a copy of {@code partition} of {@code store} that trails its
+     * changelog by at most the bound; otherwise a {@link StoreReads.TransientReadException} (the
+     * caller asks again later, or another copy).
+     */
+    public void check(String store, int partition) {
+        if (!staleReadsAllowed()) {
+            throw new StoreReads.TransientReadException("stale reads are disabled (--max-standby-lag 0)");
+        }
+        Long lag = current().getOrDefault(store, Map.of()).get(partition);
+        if (lag == null) {
+            throw new StoreReads.TransientReadException("no copy of " + store + " partition " + partition + " here");
+        }
+        if (lag > maxLag) {
+            throw new StoreReads.TransientReadException("the copy of " + store + " partition " + partition
+                    + " here is " + lag + " offsets behind its changelog, more than " + maxLag);
+        }
+    }
+
+    /**
+     * The latest measurement when it is younger than twice the refresh period. An older one is
+     * measured again on a thread of its own (one at a time: a measurement is a call to the brokers,
+     * which may take long when they do not answer), and meanwhile the check fails (transient: the
+     * read is tried again, by then with a measurement); a read thread never waits for the brokers.
+     */
+    private Map<String, Map<Integer, Long>> current() {
+        if (refreshNanos == 0) {
+            try {
+                return measure.get();
+            } catch (RuntimeException e) {
+                throw new StoreReads.TransientReadException("the lags of the local stores are not known: " + e, e);
+            }
+        }
+        long now = nanoTime.getAsLong();
+        synchronized (lock) {
+            if (lags != null && now - measuredAtNanos < refreshNanos) {
+                return lags;
+            }
+            if (!measuring) {
+                measuring = true;
+                Thread thread = new Thread(this::measureNow, "standby-lags");
+                thread.setDaemon(true);
+                thread.start();
+            }
+            if (lags != null && now - measuredAtNanos < 2 * refreshNanos) {
+                return lags;
+            }
+        }
+        throw new StoreReads.TransientReadException("the lags of the local stores are being measured");
+    }
+
+    private void measureNow() {
+        Map<String, Map<Integer, Long>> measured = null;
+        try {
+            measured = measure.get();
+        } catch (RuntimeException e) {
+            // Brokers not answering, instance not running: no copy can be trusted until a measurement succeeds.
+            LOG.debug("could not measure the lags of the local stores: {}", e.toString());
+        }
+        synchronized (lock) {
+            if (measured != null) {
+                lags = measured;
+                measuredAtNanos = nanoTime.getAsLong();
+            }
+            measuring = false;
+        }
+    }
+
+    private static Map<String, Map<Integer, Long>> offsetLags(Map<String, Map<Integer, LagInfo>> lags) {
+        Map<String, Map<Integer, Long>> offsets = new HashMap<>();
+        lags.forEach((store, partitions) -> {
+            Map<Integer, Long> byPartition = new HashMap<>();
+            partitions.forEach((partition, info) -> byPartition.put(partition, info.offsetLag()));
+            offsets.put(store, byPartition);
+        });
+        return offsets;
+    }
+}
