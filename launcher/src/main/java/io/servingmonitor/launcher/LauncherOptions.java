@@ -6,6 +6,7 @@ import io.servingmonitor.ingest.KafkaEventPublisher;
 import io.servingmonitor.processor.MetricResolution;
 import io.servingmonitor.processor.ProcessorConfig;
 import io.servingmonitor.processor.StreamsSettings;
+import io.servingmonitor.query.StandbyLagBound;
 import io.servingmonitor.topics.TopicSettings;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -36,6 +37,8 @@ import java.util.Optional;
  * @param metricGrace      how long a metric window waits for late reports (must cover a failover)
  * @param sessionTimeout   how long the group waits for a silent instance before moving its tasks
  * @param writeTimeout     longest wait of a write for Kafka's acknowledgement; then 503
+ * @param maxStandbyLag    the most offsets behind its changelog a standby (or restoring) copy may be
+ *                         to answer a read whose active copy cannot; 0 disables such stale reads
  */
 public record LauncherOptions(
         String host,
@@ -64,7 +67,8 @@ public record LauncherOptions(
         int readQueue,
         Duration metricGrace,
         Duration sessionTimeout,
-        Duration writeTimeout) {
+        Duration writeTimeout,
+        long maxStandbyLag) {
 
     /** The environment variable that may carry the token secret instead of a flag (keeps it out of `ps`). */
     public static final String TOKEN_SECRET_ENV = "SERVING_MONITOR_TOKEN_SECRET";
@@ -112,6 +116,9 @@ public record LauncherOptions(
             "  --session-timeout DUR      how long Kafka waits for a silent instance before moving its work to the",
             "                             others, 6s to 30m (default 45s)",
             "  --write-timeout DUR        longest wait of a write for Kafka's acknowledgement, then 503 (default 10s)",
+            "  --max-standby-lag N        a partition whose owner cannot answer (down, restoring, rebalancing) is read",
+            "                             from a standby copy at most N offsets behind its changelog (default 10000;",
+            "                             0: never, such reads wait for the owner or answer 503)",
             "",
             "       serving-monitor hash-secret [--iterations N] < secret",
             "                             prints a salted hash (PBKDF2-HMAC-SHA256) of the secret read from stdin,",
@@ -152,6 +159,7 @@ public record LauncherOptions(
         Duration metricGrace = ProcessorConfig.DEFAULT_METRIC_GRACE;
         Duration sessionTimeout = StreamsSettings.DEFAULT_SESSION_TIMEOUT;
         Duration writeTimeout = KafkaEventPublisher.Settings.DEFAULT_DELIVERY_TIMEOUT;
+        long maxStandbyLag = StandbyLagBound.DEFAULT_MAX_LAG;
 
         for (int i = 0; i < args.size(); i++) {
             String flag = args.get(i);
@@ -206,6 +214,7 @@ public record LauncherOptions(
                                 + "s, not " + value);
                     }
                 }
+                case "--max-standby-lag" -> maxStandbyLag = intIn(flag, value, 0, Integer.MAX_VALUE);
                 default -> throw new IllegalArgumentException("unknown option " + flag + "\n" + USAGE);
             }
         }
@@ -226,7 +235,7 @@ public record LauncherOptions(
                 new TopicSettings(partitions, (short) replication), resolutions, minChart, bodyLimit,
                 Optional.ofNullable(secret), standby, trustedProxies, autoRegister, autoUnregister, streamThreads,
                 rocksDbMemory, maxClockSkew, rateLimit, idleTimeout, minRequestRate, readQueue, metricGrace,
-                sessionTimeout, writeTimeout);
+                sessionTimeout, writeTimeout, maxStandbyLag);
     }
 
     /** Beyond a day a skewed clock is trusted for longer than any window or timeout it could harm. */

@@ -36,8 +36,8 @@ import org.slf4j.LoggerFactory;
  *   <li>A partition whose active owner cannot answer now (unreachable, such as a crashed
  *       instance still in the group's metadata; answering 503 because it restores or
  *       rebalances; not known yet; or this instance, whose own copy is restoring) is read from
- *       a stale copy: this instance's own standby, else a peer's (asked with
- *       {@code allow_stale}), else the owner's own restoring copy. The instance holding that
+ *       a standby copy: this instance's own, else a peer's (asked with
+ *       {@code allow_stale}). The instance holding that
  *       copy reads it only if it trails its changelog by at most its lag bound
  *       ({@link StandbyLagBound}, {@code --max-standby-lag}); otherwise the partition fails
  *       transient. Such an answer may lag slightly.
@@ -166,7 +166,7 @@ public final class QueryRouter {
             if (partition.hasActive()) {
                 byOwner.computeIfAbsent(partition.active(), host -> new ArrayList<>()).add(partition);
             } else {
-                parts.add(fromStaleCopies(null, false, List.of(partition), answers, action, query, deadlineNanos,
+                parts.add(fromStaleCopies(null, List.of(partition), answers, action, query, deadlineNanos,
                         new StoreReads.TransientReadException("the owner of partition " + partition.partition()
                                 + " is not known yet")));
             }
@@ -197,7 +197,7 @@ public final class QueryRouter {
                 return CompletableFuture.failedFuture(cause);
             }
             // E.g. a partition still restoring here after a rebalance.
-            return fromStaleCopies(locator.self(), true, mine, answers, action, query, deadlineNanos, cause);
+            return fromStaleCopies(locator.self(), mine, answers, action, query, deadlineNanos, cause);
         }
         answers.record(numbers(mine), answer);
         return CompletableFuture.completedFuture(null);
@@ -217,21 +217,21 @@ public final class QueryRouter {
                     if (!StoreReads.isTransient(cause)) {
                         return CompletableFuture.failedFuture(cause);
                     }
-                    boolean answered = !(cause instanceof PeerTransport.PeerUnreachableException);
-                    return fromStaleCopies(owner, answered, owned, answers, action, query, deadlineNanos, cause);
+                    return fromStaleCopies(owner, owned, answers, action, query, deadlineNanos, cause);
                 });
     }
 
     /**
      * The partitions whose active copy could not answer ({@code failedOwner}, or none known), read
-     * from a stale copy: this instance's own when it has one, else another standby, else the owner's
-     * own copy if it answered (a restoring active copy may be read stale); a copy that refused in an
-     * earlier attempt of this read is asked only when every other one refused too. The instance holding the
+     * from a standby copy: this instance's own when it has one, else another one; a copy that
+     * refused in an earlier attempt of this read is asked only when every other one refused too.
+     * Never the owner's own copy while it restores: it may have just started from an empty store,
+     * which on a short changelog is within any lag bound. The instance holding the
      * copy reads it only if it trails the changelog by at most its {@code --max-standby-lag}. A
      * partition without such a copy, or with stale reads disabled, stays unanswered (transient).
      */
-    private <R> CompletableFuture<Void> fromStaleCopies(HostInfo failedOwner, boolean ownerAnswered,
-                                                        List<PartitionLocation> partitions, PartitionAnswers<R> answers,
+    private <R> CompletableFuture<Void> fromStaleCopies(HostInfo failedOwner, List<PartitionLocation> partitions,
+                                                        PartitionAnswers<R> answers,
                                                         PeerAction<R> action, PeerQuery query, long deadlineNanos,
                                                         Throwable cause) {
         if (!staleReads) {
@@ -240,11 +240,7 @@ public final class QueryRouter {
         Map<HostInfo, List<Integer>> byCopy = new LinkedHashMap<>();
         boolean someWithoutCopy = false;
         for (PartitionLocation partition : partitions) {
-            List<HostInfo> candidates = new ArrayList<>(partition.standbys().stream()
-                    .filter(h -> !h.equals(failedOwner)).toList());
-            if (failedOwner != null && ownerAnswered) {
-                candidates.add(failedOwner);
-            }
+            List<HostInfo> candidates = partition.standbys().stream().filter(h -> !h.equals(failedOwner)).toList();
             if (candidates.isEmpty()) {
                 someWithoutCopy = true;
                 continue;

@@ -258,36 +258,22 @@ class QueryRouterTest {
     }
 
     @Test
-    void aPeerThatCannotReadNowAndHasNoOtherCopyIsAskedForItsOwnStaleCopy() {
-        locator.partitions(EndpointView.SUMMARY_STORE, new PartitionLocation(0, SELF, List.of()),
-                new PartitionLocation(1, PEER_A, List.of()));
-        peers.answer(PEER_A, (action, query) -> {
-            if (!query.allowStale()) {
-                throw new StoreReads.TransientReadException("restoring");
-            }
-            return new EndpointsResponse(List.of(row(URL_C)));
-        });
-
-        assertThat(await(router.endpoints(Events.COMPANY)).endpoints()).hasSize(2);
-        assertThat(peers.callsTo(PEER_A)).extracting(call -> call.query().allowStale()).containsExactly(false, true);
-        assertThat(locator.allLocated.get()).isEqualTo(1);
-    }
-
-    @Test
-    void aPeerThatCannotReadNowIsAskedAgainAfterLocatingAgainWhenItsStaleCopyRefusesToo() {
+    void aPeerThatCannotReadNowIsAskedAgainAfterLocatingAgain() {
         locator.partitions(EndpointView.SUMMARY_STORE, new PartitionLocation(0, SELF, List.of()),
                 new PartitionLocation(1, PEER_A, List.of()));
         AtomicInteger calls = new AtomicInteger();
         peers.answer(PEER_A, (action, query) -> {
-            if (calls.incrementAndGet() <= 2) {
+            if (calls.incrementAndGet() == 1) {
                 throw new StoreReads.TransientReadException("rebalancing");
             }
             return new EndpointsResponse(List.of(row(URL_C)));
         });
 
         assertThat(await(router.endpoints(Events.COMPANY)).endpoints()).hasSize(2);
-        assertThat(calls).hasValue(3);
+        assertThat(calls).hasValue(2);
         assertThat(locator.allLocated.get()).isEqualTo(2);
+        assertThat(peers.callsTo(PEER_A)).as("its restoring copy is never read stale")
+                .extracting(call -> call.query().allowStale()).containsExactly(false, false);
     }
 
     @Test
@@ -393,18 +379,20 @@ class QueryRouterTest {
     }
 
     @Test
-    void aPartitionRestoringHereIsReadFromThisInstancesOwnCopyWithinTheLagBound() {
+    void aPartitionRestoringHereIsReadFromAPeersStandbyNotFromThisRestoringCopy() {
         LocalCopies copies = new LocalCopies();
         copies.restoring.add(0);
         copies.lag(EndpointView.SUMMARY_STORE, 0, 5);
         useLocalCopies(copies, Duration.ofSeconds(2), true);
-        locator.partitions(EndpointView.SUMMARY_STORE, new PartitionLocation(0, SELF, List.of()));
+        locator.partitions(EndpointView.SUMMARY_STORE, new PartitionLocation(0, SELF, List.of(PEER_B)));
+        peers.answer(PEER_B, (action, query) -> new EndpointsResponse(List.of(row(URL_C))));
 
         assertThat(await(router.endpoints(Events.COMPANY)).endpoints()).extracting(EndpointStats::url)
-                .containsExactly(URL_A);
-        assertThat(copies.activeReads).hasValue(0);
-        assertThat(copies.staleReads).hasValue(1);
-        assertThat(peers.calls).isEmpty();
+                .containsExactly(URL_C);
+        assertThat(copies.staleReads).hasValue(0);
+        Call toStandby = peers.callsTo(PEER_B).get(0);
+        assertThat(toStandby.query().partitions()).containsExactly(0);
+        assertThat(toStandby.query().allowStale()).isTrue();
     }
 
     @Test
