@@ -17,6 +17,13 @@ import org.slf4j.LoggerFactory;
  * changelog's end as Kafka Streams measures it ({@link KafkaStreams#allLocalStorePartitionLags()}).
  * A bound of 0 disables stale reads altogether.
  *
+ * <p>A copy is trusted only once it has caught up since it was first seen here: its position has
+ * reached the changelog end measured when it was first seen (a standby just placed on this
+ * instance, or one restoring after a restart, may be far behind while its lag in offsets is small:
+ * on a changelog shorter than the bound an empty copy would pass). From then on a lag within the
+ * bound means the copy misses at most that many of the newest changelog records. A copy that
+ * leaves this instance and comes back is new again.
+ *
  * <p>The lags are asked of Kafka Streams at most once per {@code refresh}, on a thread of their
  * own (each ask is a call to the brokers, which Kafka Streams advises to make only every few
  * seconds); a check uses lags up to twice that old, and fails (transient) while none that recent
@@ -27,26 +34,34 @@ public final class StandbyLagBound {
     private static final Logger LOG = LoggerFactory.getLogger(StandbyLagBound.class);
     /** Offsets a standby may trail its changelog by default: a few seconds of a busy partition. */
     public static final long DEFAULT_MAX_LAG = 10_000;
+    /**
+     * Offsets a copy may stay short of the end it first saw and count as caught up: the end is the
+     * next offset to be written and, under exactly-once, follows a commit marker that holds no data.
+     */
+    static final long CATCH_UP_SLACK = 2;
     /** How long one measurement of the lags is used. */
     public static final Duration DEFAULT_REFRESH = Duration.ofSeconds(1);
 
     private final long maxLag;
-    private final Supplier<Map<String, Map<Integer, Long>>> measure;
+    private final Supplier<Map<String, Map<Integer, CopyPosition>>> measure;
     private final long refreshNanos;
     private final LongSupplier nanoTime;
     private final Object lock = new Object();
-    private Map<String, Map<Integer, Long>> lags;
+    private Map<String, Map<Integer, CopyPosition>> lags;
+    /** Per store and partition: the changelog end when the copy was first seen, until it is caught up (then removed). */
+    private final Map<String, Map<Integer, Long>> catchingUpTo = new HashMap<>();
+    private final Map<String, java.util.Set<Integer>> trusted = new HashMap<>();
     private long measuredAtNanos;
     private boolean measuring;
 
     /**
      * @param maxLag   the most offsets a copy may trail; 0 disables stale reads
-     * @param measure  the offset lag of every local store partition: store name -> partition -> lag
+     * @param measure  the positions of every local store partition's copy: store name -> partition -> position
      * @param refresh  how long one measurement is used; zero: measured on every check, on the
      *                 checking thread (for a source that needs no remote call)
      * @param nanoTime the clock of {@code refresh} ({@code System::nanoTime}, except in tests)
      */
-    public StandbyLagBound(long maxLag, Supplier<Map<String, Map<Integer, Long>>> measure, Duration refresh,
+    public StandbyLagBound(long maxLag, Supplier<Map<String, Map<Integer, CopyPosition>>> measure, Duration refresh,
                            LongSupplier nanoTime) {
         if (maxLag < 0) {
             throw new IllegalArgumentException("the standby lag bound must not be negative");
@@ -59,7 +74,7 @@ public final class StandbyLagBound {
 
     /** The bound over the local store partitions of {@code streams}, measured at most every {@link #DEFAULT_REFRESH}. */
     public static StandbyLagBound of(KafkaStreams streams, long maxLag) {
-        return new StandbyLagBound(maxLag, () -> offsetLags(streams.allLocalStorePartitionLags()), DEFAULT_REFRESH,
+        return new StandbyLagBound(maxLag, () -> positions(streams.allLocalStorePartitionLags()), DEFAULT_REFRESH,
                 System::nanoTime);
     }
 
@@ -86,10 +101,20 @@ public final class StandbyLagBound {
         if (!staleReadsAllowed()) {
             throw new StoreReads.TransientReadException("stale reads are disabled (--max-standby-lag 0)");
         }
-        Long lag = current().getOrDefault(store, Map.of()).get(partition);
-        if (lag == null) {
+        CopyPosition position;
+        boolean caughtUp;
+        synchronized (lock) {
+            position = current().getOrDefault(store, Map.of()).get(partition);
+            caughtUp = trusted.getOrDefault(store, java.util.Set.of()).contains(partition);
+        }
+        if (position == null) {
             throw new StoreReads.TransientReadException("no copy of " + store + " partition " + partition + " here");
         }
+        if (!caughtUp) {
+            throw new StoreReads.TransientReadException("the copy of " + store + " partition " + partition
+                    + " here has not caught up since it was placed here");
+        }
+        long lag = position.lag();
         if (lag > maxLag) {
             throw new StoreReads.TransientReadException("the copy of " + store + " partition " + partition
                     + " here is " + lag + " offsets behind its changelog, more than " + maxLag);
@@ -101,35 +126,35 @@ public final class StandbyLagBound {
      * measured again on a thread of its own (one at a time: a measurement is a call to the brokers,
      * which may take long when they do not answer), and meanwhile the check fails (transient: the
      * read is tried again, by then with a measurement); a read thread never waits for the brokers.
+     * The caller holds the lock.
      */
-    private Map<String, Map<Integer, Long>> current() {
+    private Map<String, Map<Integer, CopyPosition>> current() {
         if (refreshNanos == 0) {
             try {
-                return measure.get();
+                accept(measure.get());
+                return lags;
             } catch (RuntimeException e) {
                 throw new StoreReads.TransientReadException("the lags of the local stores are not known: " + e, e);
             }
         }
         long now = nanoTime.getAsLong();
-        synchronized (lock) {
-            if (lags != null && now - measuredAtNanos < refreshNanos) {
-                return lags;
-            }
-            if (!measuring) {
-                measuring = true;
-                Thread thread = new Thread(this::measureNow, "standby-lags");
-                thread.setDaemon(true);
-                thread.start();
-            }
-            if (lags != null && now - measuredAtNanos < 2 * refreshNanos) {
-                return lags;
-            }
+        if (lags != null && now - measuredAtNanos < refreshNanos) {
+            return lags;
+        }
+        if (!measuring) {
+            measuring = true;
+            Thread thread = new Thread(this::measureNow, "standby-lags");
+            thread.setDaemon(true);
+            thread.start();
+        }
+        if (lags != null && now - measuredAtNanos < 2 * refreshNanos) {
+            return lags;
         }
         throw new StoreReads.TransientReadException("the lags of the local stores are being measured");
     }
 
     private void measureNow() {
-        Map<String, Map<Integer, Long>> measured = null;
+        Map<String, Map<Integer, CopyPosition>> measured = null;
         try {
             measured = measure.get();
         } catch (RuntimeException e) {
@@ -138,20 +163,61 @@ public final class StandbyLagBound {
         }
         synchronized (lock) {
             if (measured != null) {
-                lags = measured;
+                accept(measured);
                 measuredAtNanos = nanoTime.getAsLong();
             }
             measuring = false;
         }
     }
 
-    private static Map<String, Map<Integer, Long>> offsetLags(Map<String, Map<Integer, LagInfo>> lags) {
-        Map<String, Map<Integer, Long>> offsets = new HashMap<>();
+    /** Takes a measurement (under the lock): which copies are new, which have caught up, which left. */
+    private void accept(Map<String, Map<Integer, CopyPosition>> measured) {
+        synchronized (lock) {
+            catchingUpTo.keySet().retainAll(measured.keySet());
+            trusted.keySet().retainAll(measured.keySet());
+            measured.forEach((store, partitions) -> {
+                Map<Integer, Long> catching = catchingUpTo.computeIfAbsent(store, s -> new HashMap<>());
+                java.util.Set<Integer> caughtUp = trusted.computeIfAbsent(store, s -> new java.util.HashSet<>());
+                catching.keySet().retainAll(partitions.keySet());
+                caughtUp.retainAll(partitions.keySet());
+                partitions.forEach((partition, position) -> {
+                    if (caughtUp.contains(partition)) {
+                        return;
+                    }
+                    long target = catching.computeIfAbsent(partition, p -> position.end());
+                    if (position.current() + CATCH_UP_SLACK >= target) {
+                        catching.remove(partition);
+                        caughtUp.add(partition);
+                        LOG.info("the copy of {} partition {} here caught up (at {}, changelog end {})", store, partition,
+                                position.current(), position.end());
+                    }
+                });
+            });
+            lags = measured;
+        }
+    }
+
+    private static Map<String, Map<Integer, CopyPosition>> positions(Map<String, Map<Integer, LagInfo>> lags) {
+        Map<String, Map<Integer, CopyPosition>> positions = new HashMap<>();
         lags.forEach((store, partitions) -> {
-            Map<Integer, Long> byPartition = new HashMap<>();
-            partitions.forEach((partition, info) -> byPartition.put(partition, info.offsetLag()));
-            offsets.put(store, byPartition);
+            Map<Integer, CopyPosition> byPartition = new HashMap<>();
+            partitions.forEach((partition, info) -> byPartition.put(partition,
+                    new CopyPosition(info.currentOffsetPosition(), info.endOffsetPosition())));
+            positions.put(store, byPartition);
         });
-        return offsets;
+        return positions;
+    }
+
+    /**
+     * Where a local copy of a store partition is in its changelog.
+     *
+     * @param current the offset up to which the copy has applied the changelog
+     * @param end     the changelog's end offset on the brokers
+     */
+    public record CopyPosition(long current, long end) {
+        /** Offsets the copy is behind the changelog's end. */
+        public long lag() {
+            return Math.max(0, end - current);
+        }
     }
 }

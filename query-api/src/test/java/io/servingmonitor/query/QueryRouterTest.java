@@ -61,6 +61,7 @@ class QueryRouterTest {
     private static final HostInfo PEER_B = new HostInfo("peer-b", 8003);
     private static final String URL_0 = "https://serve.example/0";
     private static final String URL_C = "https://serve.example/c";
+    private static final long CHANGELOG_END = 1_000_000;
 
     @TempDir
     Path stateDir;
@@ -398,10 +399,15 @@ class QueryRouterTest {
     @Test
     void aStandbyOverTheLagBoundIsNotReadAndThePartitionFails503UntilItCatchesUp() {
         LocalCopies copies = new LocalCopies();
-        copies.lag(EndpointView.SUMMARY_STORE, 1, StandbyLagBound.DEFAULT_MAX_LAG + 1);
+        copies.lag(EndpointView.SUMMARY_STORE, 1, 0);
         useLocalCopies(copies, Duration.ofMillis(500), true);
         locator.partitions(EndpointView.SUMMARY_STORE, new PartitionLocation(1, PEER_A, List.of(SELF)));
         peers.unreachable(PEER_A);
+        assertThat(await(router.endpoints(Events.COMPANY)).endpoints()).as("a caught-up standby answers")
+                .extracting(EndpointStats::url).containsExactly(URL_A);
+        copies.staleReads.set(0);
+
+        copies.lag(EndpointView.SUMMARY_STORE, 1, StandbyLagBound.DEFAULT_MAX_LAG + 1);
 
         Throwable thrown = catchThrowable(() -> await(router.endpoints(Events.COMPANY)));
 
@@ -483,16 +489,18 @@ class QueryRouterTest {
      */
     private final class LocalCopies implements StoreLookup {
         final Set<Integer> restoring = ConcurrentHashMap.newKeySet();
-        final Map<String, Map<Integer, Long>> lags = new ConcurrentHashMap<>();
+        final Map<String, Map<Integer, StandbyLagBound.CopyPosition>> lags = new ConcurrentHashMap<>();
         final AtomicInteger activeReads = new AtomicInteger();
         final AtomicInteger staleReads = new AtomicInteger();
         private final FixtureStores fixture = new FixtureStores(topology);
 
+        /** The copy of {@code partition} is {@code lag} offsets behind a changelog end that does not move. */
         void lag(String store, int partition, long lag) {
-            lags.computeIfAbsent(store, s -> new ConcurrentHashMap<>()).put(partition, lag);
+            lags.computeIfAbsent(store, s -> new ConcurrentHashMap<>())
+                    .put(partition, new StandbyLagBound.CopyPosition(CHANGELOG_END - lag, CHANGELOG_END));
         }
 
-        Map<String, Map<Integer, Long>> lags() {
+        Map<String, Map<Integer, StandbyLagBound.CopyPosition>> lags() {
             return lags;
         }
 

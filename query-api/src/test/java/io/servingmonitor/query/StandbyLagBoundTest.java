@@ -16,17 +16,24 @@ class StandbyLagBoundTest {
 
     private static final String STORE = "endpoint-summaries";
 
-    private final Map<String, Map<Integer, Long>> lags = new ConcurrentHashMap<>();
+    private final Map<String, Map<Integer, StandbyLagBound.CopyPosition>> lags = new ConcurrentHashMap<>();
 
-    private void lag(int partition, long lag) {
-        lags.computeIfAbsent(STORE, s -> new ConcurrentHashMap<>()).put(partition, lag);
+    private void position(int partition, long current, long end) {
+        lags.computeIfAbsent(STORE, s -> new ConcurrentHashMap<>()).put(partition, new StandbyLagBound.CopyPosition(current, end));
+    }
+
+    /** A copy that caught up with its changelog at 1000 and is now {@code lag} behind an end that moved on. */
+    private void lag(StandbyLagBound bound, int partition, long lag) {
+        position(partition, 1000, 1000);
+        bound.check(STORE, partition);
+        position(partition, 1000, 1000 + lag);
     }
 
     @Test
     void aCopyWithinTheBoundPassesAndOneFurtherBehindIsRefusedAsTransient() {
         StandbyLagBound bound = new StandbyLagBound(100, () -> lags, Duration.ZERO, System::nanoTime);
-        lag(0, 100);
-        lag(1, 101);
+        lag(bound, 0, 100);
+        lag(bound, 1, 101);
 
         assertThatCode(() -> bound.check(STORE, 0)).doesNotThrowAnyException();
         assertThatThrownBy(() -> bound.check(STORE, 1)).isInstanceOf(StoreReads.TransientReadException.class)
@@ -34,9 +41,30 @@ class StandbyLagBoundTest {
     }
 
     @Test
+    void aCopyFirstSeenBehindIsRefusedUntilItReachesTheEndItFirstSawThoughItsLagIsWithinTheBound() {
+        StandbyLagBound bound = new StandbyLagBound(100, () -> lags, Duration.ZERO, System::nanoTime);
+        // Just placed here, empty, on a changelog of 40 records: 40 behind, within the bound, yet it holds nothing.
+        position(0, 0, 40);
+        assertThatThrownBy(() -> bound.check(STORE, 0)).hasMessageContaining("has not caught up");
+
+        position(0, 37, 45);
+        assertThatThrownBy(() -> bound.check(STORE, 0)).hasMessageContaining("has not caught up");
+
+        // Two short of the end first seen: its next offset and a commit marker hold no data.
+        position(0, 38, 45);
+        assertThatCode(() -> bound.check(STORE, 0)).doesNotThrowAnyException();
+
+        // Gone from this instance and placed here again: new again.
+        lags.get(STORE).remove(0);
+        assertThatThrownBy(() -> bound.check(STORE, 0)).isInstanceOf(StoreReads.TransientReadException.class);
+        position(0, 10, 50);
+        assertThatThrownBy(() -> bound.check(STORE, 0)).hasMessageContaining("has not caught up");
+    }
+
+    @Test
     void aPartitionWithoutACopyHereIsRefused() {
         StandbyLagBound bound = new StandbyLagBound(100, () -> lags, Duration.ZERO, System::nanoTime);
-        lag(0, 0);
+        lag(bound, 0, 0);
 
         assertThatThrownBy(() -> bound.check(STORE, 5)).isInstanceOf(StoreReads.TransientReadException.class);
         assertThatThrownBy(() -> bound.check("endpoint-members", 0)).isInstanceOf(StoreReads.TransientReadException.class);
@@ -45,7 +73,7 @@ class StandbyLagBoundTest {
     @Test
     void zeroDisablesStaleReadsEvenOfACopyThatIsUpToDate() {
         StandbyLagBound bound = new StandbyLagBound(0, () -> lags, Duration.ZERO, System::nanoTime);
-        lag(0, 0);
+        position(0, 1000, 1000);
 
         assertThat(bound.staleReadsAllowed()).isFalse();
         assertThatThrownBy(() -> bound.check(STORE, 0)).isInstanceOf(StoreReads.TransientReadException.class)
@@ -60,7 +88,7 @@ class StandbyLagBoundTest {
             measured.incrementAndGet();
             return lags;
         }, Duration.ofSeconds(1), now::get);
-        lag(0, 10);
+        position(0, 1000, 1000);
 
         // Nothing measured yet: refused at once, the measurement runs meanwhile.
         assertThatThrownBy(() -> bound.check(STORE, 0)).isInstanceOf(StoreReads.TransientReadException.class);
@@ -71,7 +99,7 @@ class StandbyLagBoundTest {
         bound.check(STORE, 0);
         assertThat(measured).as("still fresh").hasValue(1);
 
-        lag(0, 1_000);
+        position(0, 1000, 2000);
         now.set(Duration.ofMillis(1_500).toNanos());
         // Older than the refresh: measured again in the background; the last figures serve until the new ones arrive.
         long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
@@ -98,7 +126,7 @@ class StandbyLagBoundTest {
             }
             return lags;
         }, Duration.ofMillis(50), System::nanoTime);
-        lag(0, 1);
+        position(0, 1000, 1000);
 
         assertThatThrownBy(() -> bound.check(STORE, 0)).isInstanceOf(StoreReads.TransientReadException.class);
         awaitPass(bound);
