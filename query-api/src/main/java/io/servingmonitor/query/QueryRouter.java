@@ -226,9 +226,10 @@ public final class QueryRouter {
      * from a standby copy: this instance's own when it has one, else another one; a copy that
      * refused in an earlier attempt of this read is asked only when every other one refused too.
      * Never the owner's own copy while it restores: it may have just started from an empty store,
-     * which on a short changelog is within any lag bound. The instance holding the
-     * copy reads it only if it trails the changelog by at most its {@code --max-standby-lag}. A
-     * partition without such a copy, or with stale reads disabled, stays unanswered (transient).
+     * which on a short changelog is within any lag bound. The instance holding the copy reads it
+     * only if it has caught up and trails the changelog by at most its {@code --max-standby-lag}
+     * ({@link StandbyLagBound}). A partition without such a copy, or with stale reads disabled,
+     * stays unanswered (transient).
      */
     private <R> CompletableFuture<Void> fromStaleCopies(HostInfo failedOwner, List<PartitionLocation> partitions,
                                                         PartitionAnswers<R> answers,
