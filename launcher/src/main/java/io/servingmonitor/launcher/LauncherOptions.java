@@ -9,6 +9,7 @@ import io.servingmonitor.processor.MetricResolution;
 import io.servingmonitor.processor.ProcessorConfig;
 import io.servingmonitor.processor.StreamsSettings;
 import io.servingmonitor.topics.ContainerEvent;
+import io.servingmonitor.query.StandbyLagBound;
 import io.servingmonitor.topics.TopicSettings;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -43,6 +44,8 @@ import java.util.Optional;
  *                         Streams client tag for rack-aware standbys; empty when not set
  * @param zone             this node's zone (such as an availability zone): a Kafka Streams client
  *                         tag for rack-aware standbys; empty when not set
+ * @param maxStandbyLag    the most offsets behind its changelog a standby (or restoring) copy may be
+ *                         to answer a read whose active copy cannot; 0 disables such stale reads
  */
 public record LauncherOptions(
         String host,
@@ -73,7 +76,8 @@ public record LauncherOptions(
         Duration sessionTimeout,
         Duration writeTimeout,
         Optional<String> region,
-        Optional<String> zone) {
+        Optional<String> zone,
+        long maxStandbyLag) {
 
     /** The environment variable that may carry the token secret instead of a flag (keeps it out of `ps`). */
     public static final String TOKEN_SECRET_ENV = "SERVING_MONITOR_TOKEN_SECRET";
@@ -125,6 +129,9 @@ public record LauncherOptions(
             "                             shown with each container; a Streams client tag for rack-aware standbys (default none)",
             "  --zone NAME                this node's zone (1-64 of A-Z a-z 0-9 . _ -): a Streams client tag, so that",
             "                             --standby-replicas go to other zones (default none)",
+            "  --max-standby-lag N        a partition whose owner cannot answer (down, restoring, rebalancing) is read",
+            "                             from a standby copy at most N offsets behind its changelog (default 10000;",
+            "                             0: never, such reads wait for the owner or answer 503)",
             "",
             "       serving-monitor hash-secret [--iterations N] < secret",
             "                             prints a salted hash (PBKDF2-HMAC-SHA256) of the secret read from stdin,",
@@ -167,6 +174,7 @@ public record LauncherOptions(
         Duration writeTimeout = KafkaEventPublisher.Settings.DEFAULT_DELIVERY_TIMEOUT;
         String region = null;
         String zone = null;
+        long maxStandbyLag = StandbyLagBound.DEFAULT_MAX_LAG;
 
         for (int i = 0; i < args.size(); i++) {
             String flag = args.get(i);
@@ -223,6 +231,7 @@ public record LauncherOptions(
                 }
                 case "--region" -> region = shortName(flag, value);
                 case "--zone" -> zone = shortName(flag, value);
+                case "--max-standby-lag" -> maxStandbyLag = intIn(flag, value, 0, Integer.MAX_VALUE);
                 default -> throw new IllegalArgumentException("unknown option " + flag + "\n" + USAGE);
             }
         }
@@ -243,7 +252,7 @@ public record LauncherOptions(
                 new TopicSettings(partitions, (short) replication), resolutions, minChart, bodyLimit,
                 Optional.ofNullable(secret), standby, trustedProxies, autoRegister, autoUnregister, streamThreads,
                 rocksDbMemory, maxClockSkew, rateLimit, idleTimeout, minRequestRate, readQueue, metricGrace,
-                sessionTimeout, writeTimeout, Optional.ofNullable(region), Optional.ofNullable(zone));
+                sessionTimeout, writeTimeout, Optional.ofNullable(region), Optional.ofNullable(zone), maxStandbyLag);
     }
 
     /** A region or zone name: what {@link ContainerEvent#REGION_NAME} allows (and a client tag value can hold). */

@@ -20,11 +20,13 @@ import io.servingmonitor.query.InternalQueryRoutes;
 import io.servingmonitor.query.InternalTokens;
 import io.servingmonitor.query.KafkaStreamsLocator;
 import io.servingmonitor.query.KafkaStreamsStoreLookup;
+import io.servingmonitor.query.LagBoundedStoreLookup;
 import io.servingmonitor.query.PeerClient;
 import io.servingmonitor.query.QueryActions;
 import io.servingmonitor.query.QueryConfig;
 import io.servingmonitor.query.QueryRouter;
 import io.servingmonitor.query.ServingQueries;
+import io.servingmonitor.query.StandbyLagBound;
 import io.servingmonitor.query.StoreReads;
 import io.servingmonitor.topics.TopicAdmin;
 import io.servingmonitor.topics.Topics;
@@ -167,13 +169,17 @@ public final class StandaloneApp implements AutoCloseable {
         closeInReverse.add(readExecutor::shutdownNow);
         QueryConfig queryConfig = new QueryConfig(options.minChartInterval(), QueryConfig.defaults().maxWindowsPerQuery(),
                 QueryConfig.defaults().maxBuckets(), QueryConfig.defaults().readTimeout());
-        ServingQueries queries = new ServingQueries(new KafkaStreamsStoreLookup(streams.streams()),
+        // A stale copy answers only if it trails its changelog by at most --max-standby-lag, checked here
+        // when this instance holds it (also when a peer asks it for its copy).
+        StandbyLagBound lagBound = StandbyLagBound.of(streams.streams(), options.maxStandbyLag());
+        ServingQueries queries = new ServingQueries(
+                new LagBoundedStoreLookup(new KafkaStreamsStoreLookup(streams.streams()), lagBound),
                 processorConfig.resolutions(), queryConfig, clock);
         // Peer tokens live seconds between processes: real time, whatever clock the reads use.
         InternalTokens internalTokens = new InternalTokens(apiConfig.tokenSecret(), Clock.systemUTC());
         QueryRouter router = new QueryRouter(queries, new StoreReads(readExecutor, queryConfig.readTimeout()),
                 new KafkaStreamsLocator(streams.streams(), new HostInfo(options.advertisedHost(), port)),
-                new PeerClient(internalTokens, PEER_CONNECT_TIMEOUT));
+                new PeerClient(internalTokens, PEER_CONNECT_TIMEOUT), lagBound.staleReadsAllowed());
         QueryActions queryActions = new QueryActions(router);
         InternalQueryRoutes internalRoutes = new InternalQueryRoutes(internalTokens, router);
 

@@ -412,4 +412,20 @@ class LauncherOptionsTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("--write-timeout");
     }
+
+    @Test
+    void maxStandbyLagDefaultsTo10000OffsetsAndZeroTurnsStaleReadsOff() {
+        assertThat(parse().maxStandbyLag()).isEqualTo(10_000);
+        assertThat(parse("--max-standby-lag", "250").maxStandbyLag()).isEqualTo(250);
+        assertThat(parse("--max-standby-lag", "0").maxStandbyLag()).isZero();
+        assertThat(LauncherOptions.USAGE).contains("--max-standby-lag N");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"-1", "many", "1.5"})
+    void badMaxStandbyLagIsRejectedNamingTheFlag(String value) {
+        assertThatThrownBy(() -> parse("--max-standby-lag", value))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("--max-standby-lag");
+    }
 }

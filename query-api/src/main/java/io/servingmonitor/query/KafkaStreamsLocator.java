@@ -23,7 +23,9 @@ import org.apache.kafka.streams.state.HostInfo;
  * Locates store partitions through the metadata of a running Kafka Streams instance
  * ({@code queryMetadataForKey}; every instance publishes its {@code application.server}).
  * {@link KeyQueryMetadata#NOT_AVAILABLE} or an unknown host (before the first assignment, during
- * a rebalance) is a {@link StoreReads.TransientReadException}: the read is retried.
+ * a rebalance) is a {@link StoreReads.TransientReadException} for a key (the read is retried); in
+ * {@link #locateAll} it is a partition without a known owner, so the partitions that have one can
+ * be read meanwhile.
  */
 public final class KafkaStreamsLocator implements StoreLocator {
 
@@ -59,27 +61,35 @@ public final class KafkaStreamsLocator implements StoreLocator {
 
     /**
      * Every partition: each is located with a partitioner that names it; the first call also
-     * learns the partition count (the partitioner is told it).
+     * learns the partition count (the partitioner is told it). A partition whose owner is not
+     * known (yet) is returned {@link PartitionLocation#unowned unowned}.
      */
     @Override
     public List<PartitionLocation> locateAll(String store) {
         AtomicInteger partitions = new AtomicInteger(-1);
-        PartitionLocation first = location(store, metadata(() -> streams.queryMetadataForKey(store, store,
+        KeyQueryMetadata first = metadata(() -> streams.queryMetadataForKey(store, store,
                 (StreamPartitioner<Object, Object>) (topic, key, value, count) -> {
                     partitions.set(count);
                     return Optional.of(Set.of(0));
-                })));
+                }));
         if (partitions.get() < 1) {
             throw new StoreReads.TransientReadException("the partitions of " + store + " are not known yet");
         }
         List<PartitionLocation> all = new ArrayList<>(partitions.get());
-        all.add(first);
+        all.add(locationOrUnowned(store, 0, first));
         for (int p = 1; p < partitions.get(); p++) {
             int partition = p;
-            all.add(location(store, metadata(() -> streams.queryMetadataForKey(store, store,
+            all.add(locationOrUnowned(store, partition, metadata(() -> streams.queryMetadataForKey(store, store,
                     (StreamPartitioner<Object, Object>) (topic, key, value, count) -> Optional.of(Set.of(partition))))));
         }
         return all;
+    }
+
+    private static PartitionLocation locationOrUnowned(String store, int partition, KeyQueryMetadata metadata) {
+        if (metadata != null && (KeyQueryMetadata.NOT_AVAILABLE.equals(metadata) || !known(metadata.activeHost()))) {
+            return PartitionLocation.unowned(partition, standbys(metadata));
+        }
+        return location(store, metadata);
     }
 
     private KeyQueryMetadata metadata(Supplier<KeyQueryMetadata> query) {
@@ -98,11 +108,14 @@ public final class KafkaStreamsLocator implements StoreLocator {
         if (KeyQueryMetadata.NOT_AVAILABLE.equals(metadata) || !known(metadata.activeHost())) {
             throw new StoreReads.TransientReadException("the owner of a partition of " + store + " is not known yet");
         }
-        List<HostInfo> standbys = metadata.standbyHosts().stream()
+        return new PartitionLocation(metadata.partition(), metadata.activeHost(), standbys(metadata));
+    }
+
+    private static List<HostInfo> standbys(KeyQueryMetadata metadata) {
+        return metadata.standbyHosts().stream()
                 .filter(KafkaStreamsLocator::known)
                 .sorted(BY_ADDRESS)
                 .toList();
-        return new PartitionLocation(metadata.partition(), metadata.activeHost(), standbys);
     }
 
     private static boolean known(HostInfo host) {

@@ -10,6 +10,7 @@ import org.apache.kafka.streams.state.HostInfo;
  *
  * @param partition the partition, or {@link #WHOLE_STORE} when one instance holds all of the store
  *                  (a single instance without Kafka metadata)
+ * @param active    the instance with the active copy; null while it is not known (a rebalance)
  */
 public record PartitionLocation(int partition, HostInfo active, List<HostInfo> standbys) {
 
@@ -17,7 +18,16 @@ public record PartitionLocation(int partition, HostInfo active, List<HostInfo> s
     public static final int WHOLE_STORE = -1;
 
     public PartitionLocation {
-        Objects.requireNonNull(active, "active");
-        standbys = List.copyOf(standbys);
+        standbys = List.copyOf(Objects.requireNonNull(standbys, "standbys"));
+    }
+
+    /** A partition whose active owner is not known right now. */
+    public static PartitionLocation unowned(int partition, List<HostInfo> standbys) {
+        return new PartitionLocation(partition, null, standbys);
+    }
+
+    /** Whether the instance with the active copy is known. */
+    public boolean hasActive() {
+        return active != null;
     }
 }

@@ -109,6 +109,12 @@ public final class PeerClient implements PeerTransport {
         if (status == 503) {
             throw new StoreReads.TransientReadException("peer " + peer + " cannot answer " + action + " now: " + message);
         }
+        if (status >= 500) {
+            // The peer logged its own failure; another copy, or a later attempt, may answer. Seen as an
+            // enveloped 500 from a peer whose HTTP server was stopping under an in-flight call.
+            LOG.warn("peer {} answered {} to {} ({}); asking again", peer, status, action, message);
+            throw new StoreReads.TransientReadException("peer " + peer + " answered " + status + " to " + action);
+        }
         if (status == 401 || status == 403) {
             LOG.error("peer {} refused our internal token ({}): do all instances share the same token secret?", peer, message);
             throw ApiException.internal();

@@ -281,6 +281,30 @@ class InternalQueryRoutesTest {
                 .hasCauseInstanceOf(PeerTransport.PeerUnreachableException.class);
     }
 
+    @Test
+    void aPeerAnswering500IsTransientSoThatAnotherCopyOrALaterAttemptIsAsked() throws IOException {
+        com.sun.net.httpserver.HttpServer failing = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        failing.createContext("/", exchange -> {
+            byte[] envelope = ("{\"meta\": {\"result_code\": 500, \"result_subcode\": 0,"
+                    + " \"result_msg\": \"Internal server error\"}, \"data\": {}}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(500, envelope.length);
+            exchange.getResponseBody().write(envelope);
+            exchange.close();
+        });
+        failing.start();
+        try {
+            PeerQuery query = new PeerQuery(Events.COMPANY, clock.millis(), List.of(0), false, null);
+            Throwable thrown = catchThrowable(() -> peers.query(new HostInfo("127.0.0.1", failing.getAddress().getPort()),
+                    PeerAction.GET_ENDPOINTS, query, Duration.ofSeconds(2)).toCompletableFuture().join());
+
+            assertThat(StoreReads.unwrap(thrown)).isInstanceOf(StoreReads.TransientReadException.class);
+            assertThat(StoreReads.isTransient(StoreReads.unwrap(thrown))).isTrue();
+        } finally {
+            failing.stop(0);
+        }
+    }
+
     private <R> R ask(PeerAction<R> action, ObjectNode request) {
         PeerQuery query = new PeerQuery(Events.COMPANY, clock.millis(), List.of(0), false, request);
         try {

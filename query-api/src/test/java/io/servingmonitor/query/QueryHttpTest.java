@@ -18,8 +18,10 @@ import io.servingmonitor.processor.Events;
 import io.servingmonitor.processor.TopologyFixture;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import org.apache.kafka.streams.state.HostInfo;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -67,6 +69,53 @@ class QueryHttpTest {
         app.stop();
         executor.shutdownNow();
         topology.close();
+    }
+
+    @Test
+    void aListWithAPartitionThatNeverGetsAnOwnerIs503InTheEnvelopeAtTheReadDeadline() {
+        ServingQueries queries = FixtureStores.queries(topology, clock);
+        StoreLocator ownerNeverKnown = new StoreLocator() {
+            private final HostInfo self = new HostInfo("self", 1);
+
+            @Override
+            public HostInfo self() {
+                return self;
+            }
+
+            @Override
+            public PartitionLocation locateKey(String store, io.servingmonitor.topics.EndpointKey key) {
+                throw new StoreReads.TransientReadException("not known yet");
+            }
+
+            @Override
+            public PartitionLocation locateKey(String store, io.servingmonitor.topics.ContainerKey key) {
+                throw new StoreReads.TransientReadException("not known yet");
+            }
+
+            @Override
+            public List<PartitionLocation> locateAll(String store) {
+                return List.of(new PartitionLocation(0, self, List.of()), PartitionLocation.unowned(1, List.of()));
+            }
+        };
+        Duration deadline = Duration.ofSeconds(1);
+        ApiConfig config = ApiConfig.builder().tokenSecret("a-test-secret-of-enough-length-42").build();
+        Javalin stuck = QueryApp.create(config, Authenticator.create(Credentials.of(Events.COMPANY + ":ak:sk"), config, clock),
+                new QueryActions(new QueryRouter(queries, new StoreReads(executor, deadline), ownerNeverKnown,
+                        PeerTransport.none())), javalin -> { }).start("127.0.0.1", 0);
+        try {
+            long start = System.nanoTime();
+            Reply reply = new ServingClient("http://127.0.0.1:" + stuck.port()).withBasic("ak", "sk")
+                    .get("serving.get_endpoints", "{}");
+            Duration took = Duration.ofNanos(System.nanoTime() - start);
+
+            assertThat(reply.status()).isEqualTo(503);
+            assertThat(reply.resultCode()).isEqualTo(503);
+            assertThat(reply.meta().path("endpoint").path("name").asText()).isEqualTo("serving.get_endpoints");
+            assertThat(reply.meta().path("result_msg").asText()).contains("rebalanced");
+            assertThat(took).isGreaterThan(deadline.minusMillis(520)).isLessThan(deadline.plusSeconds(2));
+        } finally {
+            stuck.stop();
+        }
     }
 
     @Test

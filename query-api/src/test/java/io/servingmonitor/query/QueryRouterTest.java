@@ -10,10 +10,18 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.servingmonitor.api.ApiException;
 import io.servingmonitor.processor.Events;
+import io.servingmonitor.processor.MetricResolution;
+import io.servingmonitor.processor.ProcessorConfig;
 import io.servingmonitor.processor.TopologyFixture;
+import io.servingmonitor.processor.endpoints.EndpointMember;
+import io.servingmonitor.processor.endpoints.EndpointSummary;
 import io.servingmonitor.processor.endpoints.EndpointView;
 import io.servingmonitor.processor.registry.ContainerRegistry;
+import io.servingmonitor.processor.registry.LoadingEntry;
+import io.servingmonitor.processor.registry.RegistryEntry;
 import io.servingmonitor.topics.ContainerKey;
+import io.servingmonitor.topics.ContainerSample;
+import io.servingmonitor.topics.EndpointContainerKey;
 import io.servingmonitor.topics.EndpointKey;
 import io.servingmonitor.topics.EndpointStats;
 import io.servingmonitor.topics.MetricType;
@@ -24,14 +32,19 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiFunction;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.HostInfo;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.apache.kafka.streams.state.ReadOnlyWindowStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -48,6 +61,7 @@ class QueryRouterTest {
     private static final HostInfo PEER_B = new HostInfo("peer-b", 8003);
     private static final String URL_0 = "https://serve.example/0";
     private static final String URL_C = "https://serve.example/c";
+    private static final long CHANGELOG_END = 1_000_000;
 
     @TempDir
     Path stateDir;
@@ -59,6 +73,7 @@ class QueryRouterTest {
     private FakeLocator locator;
     private FakePeers peers;
     private QueryRouter router;
+    private LocalCopies localCopies;
 
     @BeforeEach
     void setUp() {
@@ -86,6 +101,25 @@ class QueryRouterTest {
 
     private static LoadingInstance loading(String id) {
         return new LoadingInstance(id, "e", null, "m", null, null, null, null, null, 0, 0, "2025-03-01T12:00:00Z");
+    }
+
+    private static String partitionUrl(int partition) {
+        return "https://serve.example/partition-" + partition;
+    }
+
+    /** A peer's answer with one row per partition it was asked for. */
+    private static Object onePerPartition(PeerAction<?> action, PeerQuery query) {
+        return new EndpointsResponse(query.partitions().stream().map(p -> row(partitionUrl(p))).toList());
+    }
+
+    /** The router over {@code copies} (this instance's stores), bounded by the default lag. */
+    private void useLocalCopies(LocalCopies copies, Duration deadline, boolean staleReads) {
+        localCopies = copies;
+        StandbyLagBound bound = new StandbyLagBound(StandbyLagBound.DEFAULT_MAX_LAG, copies::lags, Duration.ZERO,
+                System::nanoTime);
+        ServingQueries lagBounded = new ServingQueries(new LagBoundedStoreLookup(copies, bound),
+                ProcessorConfig.defaults().resolutions(), QueryConfig.defaults(), clock);
+        router = new QueryRouter(lagBounded, new StoreReads(executor, deadline), locator, peers, staleReads);
     }
 
     private static <T> T await(CompletionStage<T> stage) {
@@ -239,6 +273,8 @@ class QueryRouterTest {
         assertThat(await(router.endpoints(Events.COMPANY)).endpoints()).hasSize(2);
         assertThat(calls).hasValue(2);
         assertThat(locator.allLocated.get()).isEqualTo(2);
+        assertThat(peers.callsTo(PEER_A)).as("its restoring copy is never read stale")
+                .extracting(call -> call.query().allowStale()).containsExactly(false, false);
     }
 
     @Test
@@ -278,6 +314,162 @@ class QueryRouterTest {
     }
 
     @Test
+    void aRetryAsksOnlyForThePartitionsStillMissingAndKeepsTheAnsweredOnes() {
+        useLocalCopies(new LocalCopies(), Duration.ofMillis(400), true);
+        locator.partitions(EndpointView.SUMMARY_STORE, new PartitionLocation(0, SELF, List.of()),
+                new PartitionLocation(1, PEER_A, List.of()), new PartitionLocation(2, PEER_B, List.of()));
+        peers.answer(PEER_A, (action, query) -> new EndpointsResponse(List.of(row(URL_C))));
+        AtomicInteger toB = new AtomicInteger();
+        peers.answer(PEER_B, (action, query) -> {
+            if (toB.incrementAndGet() == 1) {
+                throw new PeerTransport.PeerUnreachableException(PEER_B, "connection reset", null);
+            }
+            return new EndpointsResponse(List.of(row(URL_0)));
+        });
+
+        assertThat(await(router.endpoints(Events.COMPANY)).endpoints()).extracting(EndpointStats::url)
+                .containsExactly(URL_0, URL_A, URL_C);
+        assertThat(locator.allLocated.get()).as("two attempts").isEqualTo(2);
+        assertThat(peers.callsTo(PEER_A)).as("the answered peer is not asked again").hasSize(1);
+        assertThat(peers.callsTo(PEER_B)).extracting(call -> call.query().partitions())
+                .containsExactly(List.of(2), List.of(2));
+        assertThat(localCopies.activeReads).as("the local part is read once").hasValue(1);
+    }
+
+    @Test
+    void eachPartitionIsAnsweredExactlyOnceWhenItsOwnerMovesBetweenAttempts() {
+        // Attempt 1: partitions 1 and 2 on A (answers), 3 on B (unreachable). Then A leaves and
+        // B holds 1, 2 and 3: only 3 may be asked again, and 1 and 2 must not come back twice.
+        locator.attempts(EndpointView.SUMMARY_STORE,
+                List.of(new PartitionLocation(0, SELF, List.of()), new PartitionLocation(1, PEER_A, List.of()),
+                        new PartitionLocation(2, PEER_A, List.of()), new PartitionLocation(3, PEER_B, List.of())),
+                List.of(new PartitionLocation(0, SELF, List.of()), new PartitionLocation(1, PEER_B, List.of()),
+                        new PartitionLocation(2, PEER_B, List.of()), new PartitionLocation(3, PEER_B, List.of())));
+        peers.answer(PEER_A, QueryRouterTest::onePerPartition);
+        AtomicInteger toB = new AtomicInteger();
+        peers.answer(PEER_B, (action, query) -> {
+            if (toB.incrementAndGet() == 1) {
+                throw new PeerTransport.PeerUnreachableException(PEER_B, "connection refused", null);
+            }
+            return onePerPartition(action, query);
+        });
+
+        List<String> urls = await(router.endpoints(Events.COMPANY)).endpoints().stream().map(EndpointStats::url).toList();
+
+        assertThat(urls).containsExactly(URL_A, partitionUrl(1), partitionUrl(2), partitionUrl(3));
+        assertThat(peers.callsTo(PEER_B)).extracting(call -> call.query().partitions())
+                .containsExactly(List.of(3), List.of(3));
+    }
+
+    @Test
+    void aPartitionWhoseOwnerAnswers503WhileRestoringIsReadFromItsStandbyInTheSameAttempt() {
+        locator.partitions(EndpointView.SUMMARY_STORE, new PartitionLocation(0, SELF, List.of()),
+                new PartitionLocation(1, PEER_A, List.of(PEER_B)));
+        peers.answer(PEER_A, (action, query) -> {
+            throw new StoreReads.TransientReadException("peer-a cannot answer get_endpoints now: restoring");
+        });
+        peers.answer(PEER_B, (action, query) -> new EndpointsResponse(List.of(row(URL_C))));
+
+        assertThat(await(router.endpoints(Events.COMPANY)).endpoints()).extracting(EndpointStats::url)
+                .containsExactly(URL_A, URL_C);
+        assertThat(locator.allLocated.get()).isEqualTo(1);
+        assertThat(peers.callsTo(PEER_A)).extracting(call -> call.query().allowStale()).containsExactly(false);
+        Call toStandby = peers.callsTo(PEER_B).get(0);
+        assertThat(toStandby.query().partitions()).containsExactly(1);
+        assertThat(toStandby.query().allowStale()).isTrue();
+    }
+
+    @Test
+    void aPartitionRestoringHereIsReadFromAPeersStandbyNotFromThisRestoringCopy() {
+        LocalCopies copies = new LocalCopies();
+        copies.restoring.add(0);
+        copies.lag(EndpointView.SUMMARY_STORE, 0, 5);
+        useLocalCopies(copies, Duration.ofSeconds(2), true);
+        locator.partitions(EndpointView.SUMMARY_STORE, new PartitionLocation(0, SELF, List.of(PEER_B)));
+        peers.answer(PEER_B, (action, query) -> new EndpointsResponse(List.of(row(URL_C))));
+
+        assertThat(await(router.endpoints(Events.COMPANY)).endpoints()).extracting(EndpointStats::url)
+                .containsExactly(URL_C);
+        assertThat(copies.staleReads).hasValue(0);
+        Call toStandby = peers.callsTo(PEER_B).get(0);
+        assertThat(toStandby.query().partitions()).containsExactly(0);
+        assertThat(toStandby.query().allowStale()).isTrue();
+    }
+
+    @Test
+    void aStandbyOverTheLagBoundIsNotReadAndThePartitionFails503UntilItCatchesUp() {
+        LocalCopies copies = new LocalCopies();
+        copies.lag(EndpointView.SUMMARY_STORE, 1, 0);
+        useLocalCopies(copies, Duration.ofMillis(500), true);
+        locator.partitions(EndpointView.SUMMARY_STORE, new PartitionLocation(1, PEER_A, List.of(SELF)));
+        peers.unreachable(PEER_A);
+        assertThat(await(router.endpoints(Events.COMPANY)).endpoints()).as("a caught-up standby answers")
+                .extracting(EndpointStats::url).containsExactly(URL_A);
+        copies.staleReads.set(0);
+
+        copies.lag(EndpointView.SUMMARY_STORE, 1, StandbyLagBound.DEFAULT_MAX_LAG + 1);
+
+        Throwable thrown = catchThrowable(() -> await(router.endpoints(Events.COMPANY)));
+
+        assertThat(thrown).isInstanceOf(ApiException.class);
+        assertThat(((ApiException) thrown).httpCode()).isEqualTo(503);
+        assertThat(copies.staleReads).as("the lagging copy is never read").hasValue(0);
+
+        copies.lag(EndpointView.SUMMARY_STORE, 1, StandbyLagBound.DEFAULT_MAX_LAG);
+        assertThat(await(router.endpoints(Events.COMPANY)).endpoints()).extracting(EndpointStats::url)
+                .containsExactly(URL_A);
+        assertThat(copies.staleReads).hasValue(1);
+    }
+
+    @Test
+    void aStandbyOverTheLagBoundIsPassedOverForAnotherStandby() {
+        LocalCopies copies = new LocalCopies();
+        copies.lag(EndpointView.SUMMARY_STORE, 1, 1_000_000);
+        useLocalCopies(copies, Duration.ofSeconds(2), true);
+        locator.partitions(EndpointView.SUMMARY_STORE, new PartitionLocation(1, PEER_A, List.of(PEER_B, SELF)));
+        peers.unreachable(PEER_A);
+        peers.answer(PEER_B, (action, query) -> new EndpointsResponse(List.of(row(URL_C))));
+
+        assertThat(await(router.endpoints(Events.COMPANY)).endpoints()).extracting(EndpointStats::url)
+                .containsExactly(URL_C);
+        assertThat(copies.staleReads).hasValue(0);
+        assertThat(peers.callsTo(PEER_B)).extracting(call -> call.query().allowStale()).containsExactly(true);
+    }
+
+    @Test
+    void withStaleReadsDisabledNoStandbyIsAskedAndTheReadIs503() {
+        useLocalCopies(new LocalCopies(), Duration.ofMillis(300), false);
+        locator.partitions(EndpointView.SUMMARY_STORE, new PartitionLocation(0, SELF, List.of()),
+                new PartitionLocation(1, PEER_A, List.of(PEER_B)));
+        peers.unreachable(PEER_A);
+        peers.answer(PEER_B, (action, query) -> new EndpointsResponse(List.of(row(URL_C))));
+
+        Throwable thrown = catchThrowable(() -> await(router.endpoints(Events.COMPANY)));
+
+        assertThat(((ApiException) thrown).httpCode()).isEqualTo(503);
+        assertThat(peers.callsTo(PEER_B)).isEmpty();
+    }
+
+    @Test
+    void aReadThatCannotCompleteIs503AtTheDeadlineNotBeforeAndNotMuchLater() {
+        Duration deadline = Duration.ofSeconds(2);
+        useLocalCopies(new LocalCopies(), deadline, true);
+        locator.partitions(EndpointView.SUMMARY_STORE, new PartitionLocation(0, SELF, List.of()),
+                PartitionLocation.unowned(1, List.of()));
+
+        long start = System.nanoTime();
+        Throwable thrown = catchThrowable(() -> await(router.endpoints(Events.COMPANY)));
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+
+        assertThat(thrown).isInstanceOf(ApiException.class);
+        assertThat(((ApiException) thrown).httpCode()).isEqualTo(503);
+        // The last backoff that would pass the deadline is not waited: up to 500 ms before it.
+        assertThat(took).isGreaterThan(deadline.minusMillis(520)).isLessThan(deadline.plusSeconds(1));
+        assertThat(locator.allLocated.get()).as("located again while it waited").isGreaterThan(3);
+        assertThat(localCopies.activeReads).as("the answered part is kept, not read again").hasValue(1);
+    }
+
+    @Test
     void mergeJoinsAndSortsEveryPart() {
         assertThat(QueryMerge.endpoints(List.of(new EndpointsResponse(List.of(row(URL_C), row(URL_A))),
                 new EndpointsResponse(List.of()), new EndpointsResponse(List.of(row(URL_0))))).endpoints())
@@ -290,15 +482,144 @@ class QueryRouterTest {
     private record Call(HostInfo peer, PeerAction<?> action, PeerQuery query) {
     }
 
+    /**
+     * This instance's copies of the fixture's stores as partitions: reads of the active copy of a
+     * partition in {@code restoring} fail as Kafka Streams' do while it restores; stale reads
+     * work, and the lags are what the test sets.
+     */
+    private final class LocalCopies implements StoreLookup {
+        final Set<Integer> restoring = ConcurrentHashMap.newKeySet();
+        final Map<String, Map<Integer, StandbyLagBound.CopyPosition>> lags = new ConcurrentHashMap<>();
+        final AtomicInteger activeReads = new AtomicInteger();
+        final AtomicInteger staleReads = new AtomicInteger();
+        private final FixtureStores fixture = new FixtureStores(topology);
+
+        /** The copy of {@code partition} is {@code lag} offsets behind a changelog end that does not move. */
+        void lag(String store, int partition, long lag) {
+            lags.computeIfAbsent(store, s -> new ConcurrentHashMap<>())
+                    .put(partition, new StandbyLagBound.CopyPosition(CHANGELOG_END - lag, CHANGELOG_END));
+        }
+
+        Map<String, Map<Integer, StandbyLagBound.CopyPosition>> lags() {
+            return lags;
+        }
+
+        @Override
+        public StoreLookup partition(int partition, boolean includeStandby) {
+            if (!includeStandby && restoring.contains(partition)) {
+                return new FailingStores(new InvalidStateStoreException("partition " + partition + " is restoring"));
+            }
+            return new Counted(includeStandby ? staleReads : activeReads);
+        }
+
+        /** The fixture's stores, each opening counted in {@code reads}. */
+        private final class Counted implements StoreLookup {
+            private final AtomicInteger reads;
+
+            Counted(AtomicInteger reads) {
+                this.reads = reads;
+            }
+
+            @Override
+            public ReadOnlyKeyValueStore<ContainerKey, RegistryEntry> registry() {
+                reads.incrementAndGet();
+                return fixture.registry();
+            }
+
+            @Override
+            public ReadOnlyKeyValueStore<ContainerKey, LoadingEntry> loading() {
+                reads.incrementAndGet();
+                return fixture.loading();
+            }
+
+            @Override
+            public ReadOnlyKeyValueStore<EndpointKey, EndpointSummary> endpointSummaries() {
+                reads.incrementAndGet();
+                return fixture.endpointSummaries();
+            }
+
+            @Override
+            public ReadOnlyKeyValueStore<EndpointContainerKey, EndpointMember> endpointMembers() {
+                reads.incrementAndGet();
+                return fixture.endpointMembers();
+            }
+
+            @Override
+            public ReadOnlyWindowStore<EndpointContainerKey, ContainerSample> metrics(MetricResolution resolution) {
+                reads.incrementAndGet();
+                return fixture.metrics(resolution);
+            }
+        }
+
+        @Override
+        public ReadOnlyKeyValueStore<ContainerKey, RegistryEntry> registry() {
+            return fixture.registry();
+        }
+
+        @Override
+        public ReadOnlyKeyValueStore<ContainerKey, LoadingEntry> loading() {
+            return fixture.loading();
+        }
+
+        @Override
+        public ReadOnlyKeyValueStore<EndpointKey, EndpointSummary> endpointSummaries() {
+            return fixture.endpointSummaries();
+        }
+
+        @Override
+        public ReadOnlyKeyValueStore<EndpointContainerKey, EndpointMember> endpointMembers() {
+            return fixture.endpointMembers();
+        }
+
+        @Override
+        public ReadOnlyWindowStore<EndpointContainerKey, ContainerSample> metrics(MetricResolution resolution) {
+            return fixture.metrics(resolution);
+        }
+    }
+
+    /** Stores that fail every read with {@code error}. */
+    private record FailingStores(RuntimeException error) implements StoreLookup {
+        @Override
+        public ReadOnlyKeyValueStore<ContainerKey, RegistryEntry> registry() {
+            throw error;
+        }
+
+        @Override
+        public ReadOnlyKeyValueStore<ContainerKey, LoadingEntry> loading() {
+            throw error;
+        }
+
+        @Override
+        public ReadOnlyKeyValueStore<EndpointKey, EndpointSummary> endpointSummaries() {
+            throw error;
+        }
+
+        @Override
+        public ReadOnlyKeyValueStore<EndpointContainerKey, EndpointMember> endpointMembers() {
+            throw error;
+        }
+
+        @Override
+        public ReadOnlyWindowStore<EndpointContainerKey, ContainerSample> metrics(MetricResolution resolution) {
+            throw error;
+        }
+    }
+
     private static final class FakeLocator implements StoreLocator {
-        final Map<String, List<PartitionLocation>> byStore = new HashMap<>();
+        final Map<String, List<List<PartitionLocation>>> byStore = new HashMap<>();
         final List<String> keysLocated = Collections.synchronizedList(new ArrayList<>());
         final AtomicInteger allLocated = new AtomicInteger();
         final AtomicInteger notAvailableTimes = new AtomicInteger();
         volatile PartitionLocation keyOwner;
 
         void partitions(String store, PartitionLocation... locations) {
-            byStore.put(store, List.of(locations));
+            byStore.put(store, List.of(List.of(locations)));
+        }
+
+        /** Attempt n locates the n-th list (the last one from then on). */
+        @SafeVarargs
+        final void attempts(String store, List<PartitionLocation>... perAttempt) {
+            byStore.put(store, List.of(perAttempt));
         }
 
         @Override
@@ -323,8 +644,9 @@ class QueryRouterTest {
 
         @Override
         public List<PartitionLocation> locateAll(String store) {
-            allLocated.incrementAndGet();
-            return byStore.get(store);
+            int attempt = allLocated.incrementAndGet();
+            List<List<PartitionLocation>> perAttempt = byStore.get(store);
+            return perAttempt.get(Math.min(attempt, perAttempt.size()) - 1);
         }
     }
 

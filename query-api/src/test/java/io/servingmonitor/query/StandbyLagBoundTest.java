@@ -1,0 +1,148 @@
+package io.servingmonitor.query;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+/** The lag bound of stale reads, over lags the test sets (as Kafka Streams' allLocalStorePartitionLags reports them). */
+class StandbyLagBoundTest {
+
+    private static final String STORE = "endpoint-summaries";
+
+    private final Map<String, Map<Integer, StandbyLagBound.CopyPosition>> lags = new ConcurrentHashMap<>();
+
+    private void position(int partition, long current, long end) {
+        lags.computeIfAbsent(STORE, s -> new ConcurrentHashMap<>()).put(partition, new StandbyLagBound.CopyPosition(current, end));
+    }
+
+    /** A copy that caught up with its changelog at 1000 and is now {@code lag} behind an end that moved on. */
+    private void lag(StandbyLagBound bound, int partition, long lag) {
+        position(partition, 1000, 1000);
+        bound.check(STORE, partition);
+        position(partition, 1000, 1000 + lag);
+    }
+
+    @Test
+    void aCopyWithinTheBoundPassesAndOneFurtherBehindIsRefusedAsTransient() {
+        StandbyLagBound bound = new StandbyLagBound(100, () -> lags, Duration.ZERO, System::nanoTime);
+        lag(bound, 0, 100);
+        lag(bound, 1, 101);
+
+        assertThatCode(() -> bound.check(STORE, 0)).doesNotThrowAnyException();
+        assertThatThrownBy(() -> bound.check(STORE, 1)).isInstanceOf(StoreReads.TransientReadException.class)
+                .hasMessageContaining("101 offsets behind");
+    }
+
+    @Test
+    void aCopyFirstSeenBehindIsRefusedUntilItReachesTheEndItFirstSawThoughItsLagIsWithinTheBound() {
+        StandbyLagBound bound = new StandbyLagBound(100, () -> lags, Duration.ZERO, System::nanoTime);
+        // Just placed here, empty, on a changelog of 40 records: 40 behind, within the bound, yet it holds nothing.
+        position(0, 0, 40);
+        assertThatThrownBy(() -> bound.check(STORE, 0)).hasMessageContaining("has not caught up");
+
+        position(0, 37, 45);
+        assertThatThrownBy(() -> bound.check(STORE, 0)).hasMessageContaining("has not caught up");
+
+        // Two short of the end first seen: its next offset and a commit marker hold no data.
+        position(0, 38, 45);
+        assertThatCode(() -> bound.check(STORE, 0)).doesNotThrowAnyException();
+
+        // Gone from this instance and placed here again: new again.
+        lags.get(STORE).remove(0);
+        assertThatThrownBy(() -> bound.check(STORE, 0)).isInstanceOf(StoreReads.TransientReadException.class);
+        position(0, 10, 50);
+        assertThatThrownBy(() -> bound.check(STORE, 0)).hasMessageContaining("has not caught up");
+    }
+
+    @Test
+    void aPartitionWithoutACopyHereIsRefused() {
+        StandbyLagBound bound = new StandbyLagBound(100, () -> lags, Duration.ZERO, System::nanoTime);
+        lag(bound, 0, 0);
+
+        assertThatThrownBy(() -> bound.check(STORE, 5)).isInstanceOf(StoreReads.TransientReadException.class);
+        assertThatThrownBy(() -> bound.check("endpoint-members", 0)).isInstanceOf(StoreReads.TransientReadException.class);
+    }
+
+    @Test
+    void zeroDisablesStaleReadsEvenOfACopyThatIsUpToDate() {
+        StandbyLagBound bound = new StandbyLagBound(0, () -> lags, Duration.ZERO, System::nanoTime);
+        position(0, 1000, 1000);
+
+        assertThat(bound.staleReadsAllowed()).isFalse();
+        assertThatThrownBy(() -> bound.check(STORE, 0)).isInstanceOf(StoreReads.TransientReadException.class)
+                .hasMessageContaining("disabled");
+    }
+
+    @Test
+    void lagsAreMeasuredOffTheCheckingThreadAtMostOncePerRefreshAndUsedUntilTwiceThatOld() throws InterruptedException {
+        AtomicInteger measured = new AtomicInteger();
+        AtomicLong now = new AtomicLong(0);
+        StandbyLagBound bound = new StandbyLagBound(100, () -> {
+            measured.incrementAndGet();
+            return lags;
+        }, Duration.ofSeconds(1), now::get);
+        position(0, 1000, 1000);
+
+        // Nothing measured yet: refused at once, the measurement runs meanwhile.
+        assertThatThrownBy(() -> bound.check(STORE, 0)).isInstanceOf(StoreReads.TransientReadException.class);
+        awaitPass(bound);
+        assertThat(measured).hasValue(1);
+
+        now.set(Duration.ofMillis(900).toNanos());
+        bound.check(STORE, 0);
+        assertThat(measured).as("still fresh").hasValue(1);
+
+        position(0, 1000, 2000);
+        now.set(Duration.ofMillis(1_500).toNanos());
+        // Older than the refresh: measured again in the background; the last figures serve until the new ones arrive.
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        String refusal = null;
+        while (refusal == null) {
+            try {
+                bound.check(STORE, 0);
+            } catch (StoreReads.TransientReadException e) {
+                refusal = e.getMessage();
+            }
+            assertThat(System.nanoTime()).as("the new lag is seen").isLessThan(deadline);
+            Thread.sleep(5);
+        }
+        assertThat(refusal).contains("1000 offsets behind");
+        assertThat(measured).hasValue(2);
+    }
+
+    @Test
+    void aMeasurementThatFailsRefusesStaleReadsUntilOneSucceeds() throws InterruptedException {
+        AtomicInteger calls = new AtomicInteger();
+        StandbyLagBound bound = new StandbyLagBound(100, () -> {
+            if (calls.incrementAndGet() == 1) {
+                throw new IllegalStateException("KafkaStreams is not running");
+            }
+            return lags;
+        }, Duration.ofMillis(50), System::nanoTime);
+        position(0, 1000, 1000);
+
+        assertThatThrownBy(() -> bound.check(STORE, 0)).isInstanceOf(StoreReads.TransientReadException.class);
+        awaitPass(bound);
+        assertThat(calls.get()).isGreaterThanOrEqualTo(2);
+    }
+
+    private static void awaitPass(StandbyLagBound bound) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (true) {
+            try {
+                bound.check(STORE, 0);
+                return;
+            } catch (StoreReads.TransientReadException e) {
+                assertThat(System.nanoTime()).as("the check passes once measured: " + e.getMessage()).isLessThan(deadline);
+                Thread.sleep(5);
+            }
+        }
+    }
+}
