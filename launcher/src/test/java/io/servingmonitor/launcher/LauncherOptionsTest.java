@@ -590,4 +590,24 @@ class LauncherOptionsTest {
         assertThat(options.queryNodes()).containsExactly(new org.apache.kafka.streams.state.HostInfo("q1", 8008),
                 new org.apache.kafka.streams.state.HostInfo("::1", 8009));
     }
+
+    @Test
+    void readmeTableListsEveryOptionOnceWithItsVariableAndItsRoles() throws java.io.IOException {
+        List<String> rows = java.nio.file.Files.readAllLines(ComposeFileTest.repositoryRoot().resolve("README.md")).stream()
+                .filter(line -> line.startsWith("| `--"))
+                .toList();
+
+        assertThat(rows).as("one row per option").hasSize(LauncherOptions.OPTIONS.size());
+        for (LauncherOptions.Option option : LauncherOptions.OPTIONS) {
+            List<String> row = rows.stream()
+                    .filter(line -> line.startsWith("| `" + option.flag() + " ") || line.startsWith("| `" + option.flag() + "`"))
+                    .toList();
+            assertThat(row).as(option.flag() + " in the README table").hasSize(1);
+            String[] cells = row.get(0).split(" \\| ");
+            assertThat(cells[1]).isEqualTo("`" + option.environmentVariable() + "`");
+            String roles = option.roles().size() == Role.values().length ? "all"
+                    : option.roles().stream().sorted().map(Role::command).collect(java.util.stream.Collectors.joining(", "));
+            assertThat(cells[2]).as(option.flag() + " roles").isEqualTo(roles);
+        }
+    }
 }
