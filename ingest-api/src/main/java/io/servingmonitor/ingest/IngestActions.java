@@ -44,6 +44,8 @@ public final class IngestActions {
     public static final String REGISTER_CONTAINER = "serving.register_container";
     public static final String CONTAINER_STATUS_REPORT = "serving.container_status_report";
     public static final String UNREGISTER_CONTAINER = "serving.unregister_container";
+    /** The names of the write actions. */
+    public static final List<String> NAMES = List.of(REGISTER_CONTAINER, CONTAINER_STATUS_REPORT, UNREGISTER_CONTAINER);
     /** The API version that introduced the serving actions. */
     public static final String VERSION = "2.31";
 

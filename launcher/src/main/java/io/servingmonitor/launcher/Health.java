@@ -26,6 +26,10 @@ import org.apache.kafka.streams.KafkaStreams;
  *       or shutting down, which only a restart cures.</li>
  * </ul>
  *
+ * <p>A node without Kafka Streams (an ingest node) has no {@code /health/read}; its {@code /health}
+ * is {@code /health/write}, its {@code /health/live} is 200 while the process runs, and its body
+ * has no {@code streams}. A node that takes no writes (a query node) has no {@code /health/write}.
+ *
  * <p>When the Streams client was shut down because its threads kept failing, {@code "streams":
  * "ERROR"} (or {@code PENDING_ERROR} while it stops) comes with {@code "streams_failure"} saying
  * so; it stays so until a restart. The broker check is cached briefly so that a load balancer
@@ -41,34 +45,35 @@ final class Health {
     private volatile long checkedAtNanos;
     private volatile boolean kafkaReachable;
 
+    /** @param streams this node's Kafka Streams, or null for a node that runs none (an ingest node) */
     Health(Admin admin, StreamsRunner streams) {
         this.admin = admin;
         this.streams = streams;
     }
 
-    /** {@code GET /health}: ready for writes and for reads. */
+    /** {@code GET /health}: ready for what this node serves: Kafka answers, and its Streams (if any) is RUNNING. */
     void handle(Context ctx) {
         boolean kafka = kafkaReachable();
-        KafkaStreams.State state = streams.state();
-        answer(ctx, kafka && state == KafkaStreams.State.RUNNING, kafka, state);
+        KafkaStreams.State state = state();
+        answer(ctx, kafka && (state == null || state == KafkaStreams.State.RUNNING), kafka, state);
     }
 
     /** {@code GET /health/write}: Kafka answers; Streams does not matter to a write. */
     void write(Context ctx) {
         boolean kafka = kafkaReachable();
-        answer(ctx, kafka, kafka, streams.state());
+        answer(ctx, kafka, kafka, state());
     }
 
     /** {@code GET /health/read}: the stores are RUNNING. */
     void read(Context ctx) {
-        KafkaStreams.State state = streams.state();
+        KafkaStreams.State state = state();
         answer(ctx, state == KafkaStreams.State.RUNNING, kafkaReachable(), state);
     }
 
     /** {@code GET /health/live}: not failed for good nor shutting down. */
     void live(Context ctx) {
-        KafkaStreams.State state = streams.state();
-        boolean alive = switch (state) {
+        KafkaStreams.State state = state();
+        boolean alive = state == null || switch (state) {
             case CREATED, REBALANCING, RUNNING -> true;
             case PENDING_SHUTDOWN, NOT_RUNNING, PENDING_ERROR, ERROR -> false;
         };
@@ -79,13 +84,19 @@ final class Health {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("status", healthy ? "ok" : "unavailable");
         body.put("kafka", kafka ? "reachable" : "unreachable");
-        body.put("streams", state.name());
-        streams.failure().ifPresent(reason -> body.put("streams_failure", reason));
+        if (streams != null) {
+            body.put("streams", state.name());
+            streams.failure().ifPresent(reason -> body.put("streams_failure", reason));
+        }
         try {
             ctx.status(healthy ? 200 : 503).contentType("application/json").result(Json.mapper().writeValueAsString(body));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    private KafkaStreams.State state() {
+        return streams == null ? null : streams.state();
     }
 
     private boolean kafkaReachable() {

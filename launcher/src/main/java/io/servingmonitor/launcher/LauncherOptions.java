@@ -14,17 +14,29 @@ import io.servingmonitor.topics.TopicSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.apache.kafka.streams.state.HostInfo;
 
 /**
- * The command line of {@code ./serving-monitor standalone}, parsed and checked once.
+ * The command line of {@code ./serving-monitor standalone|ingest|query}, parsed and checked once.
+ * Every option may also come from an environment variable named after its flag
+ * ({@code --write-timeout}: {@code SERVING_MONITOR_WRITE_TIMEOUT}, see {@link #environmentVariable});
+ * a flag on the command line wins over its variable. Each role takes only the options that mean
+ * something to it ({@link #OPTIONS}): another role's option on the command line is refused naming
+ * it, another role's variable in the environment is ignored (one environment may serve every role).
  *
- * @param bootstrapServers an external Kafka; empty means start the embedded broker
+ * @param bootstrapServers an external Kafka; empty means start the embedded broker (standalone only)
  * @param kafkaPort        the embedded broker's port (0: any free port)
- * @param credentials      the key file; empty means a generated one in the data dir
+ * @param credentials      the key file; empty means a generated one in the data dir (standalone only)
  * @param tokenSecret      the JWT signing secret shared by all nodes; empty means one kept in the data dir
+ *                         (standalone only)
  * @param containerAutoRegister   ClearML's {@code container_auto_register}: a status report of an unknown
  *                                container registers it (false: 400/1051)
  * @param containerAutoUnregister ClearML's {@code container_auto_unregister}: unregistering an unknown
@@ -46,6 +58,9 @@ import java.util.Optional;
  *                         tag for rack-aware standbys; empty when not set
  * @param maxStandbyLag    the most offsets behind its changelog a standby (or restoring) copy may be
  *                         to answer a read whose active copy cannot; 0 disables such stale reads
+ * @param role             what this process serves
+ * @param queryNodes       query nodes an ingest node asks whether a container is registered (strict
+ *                         registration modes); empty elsewhere
  */
 public record LauncherOptions(
         String host,
@@ -77,72 +92,178 @@ public record LauncherOptions(
         Duration writeTimeout,
         Optional<String> region,
         Optional<String> zone,
-        long maxStandbyLag) {
+        long maxStandbyLag,
+        Role role,
+        List<HostInfo> queryNodes) {
+
+    /** What every option's environment variable starts with. */
+    public static final String ENV_PREFIX = "SERVING_MONITOR_";
 
     /** The environment variable that may carry the token secret instead of a flag (keeps it out of `ps`). */
-    public static final String TOKEN_SECRET_ENV = "SERVING_MONITOR_TOKEN_SECRET";
+    public static final String TOKEN_SECRET_ENV = ENV_PREFIX + "TOKEN_SECRET";
 
     /** The shortest {@code --write-timeout}: the producer needs a request timeout above its linger. */
     static final Duration MIN_WRITE_TIMEOUT = Duration.ofSeconds(2);
 
-    public static final String USAGE = String.join("\n",
-            "usage: serving-monitor standalone [options]",
-            "  --port N                   HTTP port (default 8008)",
-            "  --host ADDR                address to listen on (default 127.0.0.1)",
-            "  --advertised-host NAME     how peers reach this instance (default: --host, or 127.0.0.1 for 0.0.0.0)",
-            "  --data-dir DIR             broker log, Streams state, generated keys (default ./data)",
-            "  --credentials FILE         key file: lines company_id:access_key:secret_key, # comments",
-            "                             (default: one key pair for company 'default', generated in the data dir)",
-            "  --bootstrap-servers H:P    use this Kafka instead of the embedded broker",
-            "  --kafka-port N             embedded broker port (default 9092; 0 picks a free one)",
-            "  --application-id ID        Kafka Streams application id (default serving-monitor)",
-            "  --partitions N             partitions of new topics (default 6)",
-            "  --replication-factor N     replication factor of new topics (default 1)",
-            "  --standby-replicas N       Kafka Streams standby replicas (default 0)",
-            "  --metric-resolutions LIST  WINDOW:RETENTION,... (default 10s:2d,5m:90d)",
-            "  --min-chart-interval DUR   smallest chart interval (default 40s)",
-            "  --body-limit BYTES         largest request body (default 1048576)",
-            "  --token-secret SECRET      JWT secret shared by all nodes, 32+ characters (or env " + TOKEN_SECRET_ENV + ")",
-            "  --trusted-proxies LIST     addresses or CIDR blocks whose X-Forwarded-For / X-Real-IP are believed",
-            "                             (default 127.0.0.0/8,::1)",
-            "  --container-auto-register true|false",
-            "                             a status report of an unknown container registers it (default true;",
-            "                             false: 400/1051 'container not registered')",
-            "  --container-auto-unregister true|false",
-            "                             unregistering an unknown container succeeds (default true; false: 400/1051)",
-            "  --stream-threads N         Kafka Streams threads (default: the number of cores)",
-            "  --rocksdb-memory SIZE      off-heap memory of all RocksDB state stores: block cache, index and filter",
-            "                             blocks, memtables; bytes or with k, m, g (default 256m)",
-            "  --max-clock-skew DUR       an event time farther than this from the broker's append time is replaced",
-            "                             by the append time (default 10s; 0s: always the append time)",
-            "  --rate-limit N/PERIOD      calls per access key, e.g. 100/s, 6000/m, 50/10s; more is 429 with Retry-After",
-            "                             (default off)",
-            "  --idle-timeout DUR         close a connection silent this long; a body that stops is 408 (default 30s)",
-            "  --min-request-rate BYTES   slowest accepted request body in bytes/s, else 408 (default 0: off)",
-            "  --read-queue N             store reads waiting for a read thread before reads are 503 (default 1000)",
-            "  --metric-grace DUR         how long a metric window waits for late reports, such as those replayed",
-            "                             after a failover (default 5m; closed windows reach metric-windows that much later)",
-            "  --session-timeout DUR      how long Kafka waits for a silent instance before moving its work to the",
-            "                             others, 6s to 30m (default 45s)",
-            "  --write-timeout DUR        longest wait of a write for Kafka's acknowledgement, then 503 (default 10s)",
-            "  --region NAME              this node's region (1-64 of A-Z a-z 0-9 . _ -): stamped on every event it writes,",
-            "                             shown with each container; a Streams client tag for rack-aware standbys (default none)",
-            "  --zone NAME                this node's zone (1-64 of A-Z a-z 0-9 . _ -): a Streams client tag, so that",
-            "                             --standby-replicas go to other zones (default none)",
-            "  --max-standby-lag N        a partition whose owner cannot answer (down, restoring, rebalancing) is read",
-            "                             from a standby copy at most N offsets behind its changelog (default 10000;",
-            "                             0: never, such reads wait for the owner or answer 503)",
-            "",
+    private static final Set<Role> ALL = EnumSet.allOf(Role.class);
+    private static final Set<Role> WRITES = EnumSet.of(Role.STANDALONE, Role.INGEST);
+    private static final Set<Role> READS = EnumSet.of(Role.STANDALONE, Role.QUERY);
+
+    /**
+     * An option: its flag, the value it takes (for the usage), the roles that take it and its help
+     * (one line per element).
+     */
+    public record Option(String flag, String value, Set<Role> roles, List<String> help) {
+
+        /** {@code SERVING_MONITOR_} and the flag without dashes, upper case, {@code -} as {@code _}. */
+        public String environmentVariable() {
+            return LauncherOptions.environmentVariable(flag);
+        }
+    }
+
+    /** Every option, in the order of the usage text. A flag parsed below must be listed here. */
+    public static final List<Option> OPTIONS = List.of(
+            option("--port", "N", ALL, "HTTP port (default 8008)"),
+            option("--host", "ADDR", ALL, "address to listen on (default 127.0.0.1)"),
+            option("--advertised-host", "NAME", READS, "how peers reach this instance (default: --host; for --host 0.0.0.0",
+                    "or :: it is 127.0.0.1 with the embedded broker and must be given with --bootstrap-servers)"),
+            option("--data-dir", "DIR", READS, "Kafka Streams state; for standalone also the broker log and generated keys",
+                    "(default ./data)"),
+            option("--credentials", "FILE", ALL, "key file: lines company_id:access_key:secret_key, # comments (standalone",
+                    "default: one key pair for company 'default', generated in the data dir; ingest and query:",
+                    "required, the same file on every node)"),
+            option("--bootstrap-servers", "H:P", ALL, "the Kafka to use (standalone default: the embedded broker; ingest and",
+                    "query: required)"),
+            option("--kafka-port", "N", EnumSet.of(Role.STANDALONE), "embedded broker port (default 9092; 0 picks a free one)"),
+            option("--application-id", "ID", READS, "Kafka Streams application id, the same on every query node",
+                    "(default serving-monitor)"),
+            option("--partitions", "N", ALL, "partitions of new topics (default 6)"),
+            option("--replication-factor", "N", ALL, "replication factor of new topics (default 1)"),
+            option("--standby-replicas", "N", READS, "Kafka Streams standby replicas (default 0)"),
+            option("--metric-resolutions", "LIST", READS, "WINDOW:RETENTION,... (default 10s:2d,5m:90d)"),
+            option("--min-chart-interval", "DUR", READS, "smallest chart interval (default 40s)"),
+            option("--body-limit", "BYTES", ALL, "largest request body (default 1048576)"),
+            option("--token-secret", "SECRET", ALL, "JWT secret shared by all nodes, 32+ characters (standalone default: one",
+                    "kept in the data dir; ingest and query: required)"),
+            option("--trusted-proxies", "LIST", ALL, "addresses or CIDR blocks whose X-Forwarded-For / X-Real-IP are believed",
+                    "(default 127.0.0.0/8,::1)"),
+            option("--container-auto-register", "true|false", WRITES,
+                    "a status report of an unknown container registers it (default true;",
+                    "false: 400/1051 'container not registered'; ingest needs --query-nodes for it)"),
+            option("--container-auto-unregister", "true|false", WRITES,
+                    "unregistering an unknown container succeeds (default true; false: 400/1051;",
+                    "ingest needs --query-nodes for it)"),
+            option("--query-nodes", "H:P,...", EnumSet.of(Role.INGEST),
+                    "query nodes (their HTTP host:port) that an ingest node asks whether a container is",
+                    "registered, for the strict modes above; the first that answers counts (default none)"),
+            option("--stream-threads", "N", READS, "Kafka Streams threads (default: the number of cores)"),
+            option("--rocksdb-memory", "SIZE", READS, "off-heap memory of all RocksDB state stores: block cache, index and filter",
+                    "blocks, memtables; bytes or with k, m, g (default 256m)"),
+            option("--max-clock-skew", "DUR", READS, "an event time farther than this from the broker's append time is replaced",
+                    "by the append time (default 10s; 0s: always the append time)"),
+            option("--rate-limit", "N/PERIOD", ALL, "calls per access key, e.g. 100/s, 6000/m, 50/10s; more is 429 with Retry-After",
+                    "(default off)"),
+            option("--idle-timeout", "DUR", ALL, "close a connection silent this long; a body that stops is 408 (default 30s)"),
+            option("--min-request-rate", "BYTES", ALL, "slowest accepted request body in bytes/s, else 408 (default 0: off)"),
+            option("--read-queue", "N", READS, "store reads waiting for a read thread before reads are 503 (default 1000)"),
+            option("--metric-grace", "DUR", READS, "how long a metric window waits for late reports, such as those replayed",
+                    "after a failover (default 5m; closed windows reach metric-windows that much later)"),
+            option("--session-timeout", "DUR", READS, "how long Kafka waits for a silent instance before moving its work to the",
+                    "others, 6s to 30m (default 45s)"),
+            option("--write-timeout", "DUR", WRITES, "longest wait of a write for Kafka's acknowledgement, then 503 (default 10s)"),
+            option("--region", "NAME", ALL, "this node's region (1-64 of A-Z a-z 0-9 . _ -): stamped on every event it writes,",
+                    "shown with each container; a Streams client tag for rack-aware standbys (default none)"),
+            option("--zone", "NAME", READS, "this node's zone (1-64 of A-Z a-z 0-9 . _ -): a Streams client tag, so that",
+                    "--standby-replicas go to other zones (default none)"),
+            option("--max-standby-lag", "N", READS, "a partition whose owner cannot answer (down, restoring, rebalancing) is read",
+                    "from a standby copy at most N offsets behind its changelog (default 10000;",
+                    "0: never, such reads wait for the owner or answer 503)"));
+
+    private static final Map<String, Option> BY_FLAG = OPTIONS.stream()
+            .collect(Collectors.toMap(Option::flag, o -> o, (a, b) -> a, LinkedHashMap::new));
+
+    private static final String HASH_SECRET_USAGE = String.join("\n",
             "       serving-monitor hash-secret [--iterations N] < secret",
             "                             prints a salted hash (PBKDF2-HMAC-SHA256) of the secret read from stdin,",
             "                             for the third field of a --credentials line");
 
-    /**
-     * Parses the arguments after the {@code standalone} command.
-     *
-     * @throws IllegalArgumentException naming the bad flag or value
-     */
+    /** The usage of every command: the roles, then every option with the roles that take it. */
+    public static final String USAGE = generalUsage();
+
+    /** The environment variable of {@code flag}: {@code --write-timeout} -> {@code SERVING_MONITOR_WRITE_TIMEOUT}. */
+    public static String environmentVariable(String flag) {
+        return ENV_PREFIX + flag.replaceFirst("^--", "").toUpperCase(Locale.ROOT).replace('-', '_');
+    }
+
+    /** The usage of one role's command: what it runs, and its options only. */
+    public static String usage(Role role) {
+        List<String> lines = new ArrayList<>();
+        lines.add("usage: serving-monitor " + role.command() + " [options]");
+        lines.add("  " + role.description());
+        lines.add("options (each also from an environment variable: --foo-bar from " + ENV_PREFIX
+                + "FOO_BAR; the flag wins):");
+        for (Option option : OPTIONS) {
+            if (option.roles().contains(role)) {
+                lines.addAll(render(option, ""));
+            }
+        }
+        return String.join("\n", lines);
+    }
+
+    private static String generalUsage() {
+        List<String> lines = new ArrayList<>();
+        lines.add("usage: serving-monitor standalone|ingest|query [options]   (serving-monitor ROLE --help: its options)");
+        for (Role role : Role.values()) {
+            lines.add(String.format("  %-11s%s", role.command(), role.description()));
+        }
+        lines.add("options, with the roles that take them (S standalone, I ingest, Q query); each also from an");
+        lines.add("environment variable: --foo-bar from " + ENV_PREFIX + "FOO_BAR (the flag wins):");
+        for (Option option : OPTIONS) {
+            String roles = (option.roles().contains(Role.STANDALONE) ? "S" : " ")
+                    + (option.roles().contains(Role.INGEST) ? "I" : " ")
+                    + (option.roles().contains(Role.QUERY) ? "Q" : " ");
+            lines.addAll(render(option, roles + " "));
+        }
+        lines.add("");
+        lines.add(HASH_SECRET_USAGE);
+        return String.join("\n", lines);
+    }
+
+    /** Flag and value in a column of 27, help beside it (below it when the flag is longer). */
+    private static List<String> render(Option option, String prefix) {
+        List<String> lines = new ArrayList<>();
+        String flag = option.flag() + " " + option.value();
+        String indent = " ".repeat(2 + prefix.length() + 27);
+        List<String> help = new ArrayList<>(option.help());
+        if (flag.length() > 26) {
+            lines.add("  " + prefix + flag);
+        } else {
+            lines.add("  " + prefix + String.format("%-27s", flag) + help.remove(0));
+        }
+        help.forEach(line -> lines.add(indent + line));
+        return lines;
+    }
+
+    private static Option option(String flag, String value, Set<Role> roles, String... help) {
+        return new Option(flag, value, Set.copyOf(roles), List.of(help));
+    }
+
+    /** A flag and its value, and how a message names where it came from (the flag, or its variable). */
+    private record Setting(String flag, String value, String source) {
+    }
+
+    /** Parses the arguments after the {@code standalone} command. */
     public static LauncherOptions parse(List<String> args, Map<String, String> env) {
+        return parse(Role.STANDALONE, args, env);
+    }
+
+    /**
+     * Parses the arguments after the command of {@code role}, with the options {@code env} sets
+     * that the command line does not.
+     *
+     * @throws IllegalArgumentException naming the bad flag (or variable) or value
+     */
+    public static LauncherOptions parse(Role role, List<String> args, Map<String, String> env) {
         String host = "127.0.0.1";
         int port = 8008;
         String advertisedHost = null;
@@ -157,8 +278,8 @@ public record LauncherOptions(
         List<MetricResolution> resolutions = ProcessorConfig.defaults().resolutions();
         Duration minChart = Duration.ofSeconds(40);
         long bodyLimit = 1024 * 1024;
-        String secret = env.get(TOKEN_SECRET_ENV);
-        String secretSource = "environment variable " + TOKEN_SECRET_ENV;
+        String secret = null;
+        String secretSource = null;
         List<String> trustedProxies = ApiConfig.DEFAULT_TRUSTED_PROXIES;
         boolean autoRegister = true;
         boolean autoUnregister = true;
@@ -175,23 +296,14 @@ public record LauncherOptions(
         String region = null;
         String zone = null;
         long maxStandbyLag = StandbyLagBound.DEFAULT_MAX_LAG;
+        List<HostInfo> queryNodes = List.of();
+        String metricGraceSource = "--metric-grace";
 
-        for (int i = 0; i < args.size(); i++) {
-            String flag = args.get(i);
-            if (flag.equals("--help") || flag.equals("-h")) {
-                throw new IllegalArgumentException(USAGE);
-            }
-            if (!flag.startsWith("--")) {
-                throw new IllegalArgumentException("unexpected argument '" + flag + "'\n" + USAGE);
-            }
-            if (i + 1 >= args.size()) {
-                throw new IllegalArgumentException(flag + " needs a value");
-            }
-            String value = args.get(++i);
-            if (value.startsWith("--")) {
-                throw new IllegalArgumentException(flag + " needs a value, not the option " + value);
-            }
-            switch (flag) {
+        for (Setting setting : settings(role, args, env)) {
+            // How messages name the value: the flag, or the environment variable it came from.
+            String flag = setting.source();
+            String value = setting.value();
+            switch (setting.flag()) {
                 case "--port" -> port = intIn(flag, value, 0, 65535);
                 case "--host" -> host = value;
                 case "--advertised-host" -> advertisedHost = value;
@@ -208,7 +320,7 @@ public record LauncherOptions(
                 case "--body-limit" -> bodyLimit = intIn(flag, value, 1024, Integer.MAX_VALUE);
                 case "--token-secret" -> {
                     secret = value;
-                    secretSource = "--token-secret";
+                    secretSource = flag;
                 }
                 case "--trusted-proxies" -> trustedProxies = proxies(flag, value);
                 case "--container-auto-register" -> autoRegister = bool(flag, value);
@@ -220,7 +332,10 @@ public record LauncherOptions(
                 case "--idle-timeout" -> idleTimeout = positive(flag, duration(flag, value));
                 case "--min-request-rate" -> minRequestRate = intIn(flag, value, 0, Integer.MAX_VALUE);
                 case "--read-queue" -> readQueue = intIn(flag, value, 1, 1_000_000);
-                case "--metric-grace" -> metricGrace = duration(flag, value);
+                case "--metric-grace" -> {
+                    metricGrace = duration(flag, value);
+                    metricGraceSource = flag;
+                }
                 case "--session-timeout" -> sessionTimeout = durationIn(flag, value, MIN_SESSION_TIMEOUT, MAX_SESSION_TIMEOUT);
                 case "--write-timeout" -> {
                     writeTimeout = duration(flag, value);
@@ -232,16 +347,35 @@ public record LauncherOptions(
                 case "--region" -> region = shortName(flag, value);
                 case "--zone" -> zone = shortName(flag, value);
                 case "--max-standby-lag" -> maxStandbyLag = intIn(flag, value, 0, Integer.MAX_VALUE);
-                default -> throw new IllegalArgumentException("unknown option " + flag + "\n" + USAGE);
+                case "--query-nodes" -> queryNodes = hostsAndPorts(flag, value);
+                default -> throw new IllegalStateException("listed in OPTIONS but not parsed: " + setting.flag());
             }
         }
+        boolean external = bootstrap != null;
+        if (role != Role.STANDALONE) {
+            requireGiven(role, bootstrap, "--bootstrap-servers", "it runs against an external Kafka");
+            requireGiven(role, credentials, "--credentials", "every node of a deployment must accept the same keys");
+            requireGiven(role, secret, "--token-secret", "every node of a deployment must sign and check tokens alike");
+        }
         if (advertisedHost == null) {
-            advertisedHost = host.equals("0.0.0.0") ? "127.0.0.1" : host;
+            if (isWildcard(host) && external && role.servesReads()) {
+                // Every instance would tell the group it is 127.0.0.1: each would then believe it owns every
+                // partition, and a peer on another machine would ask itself.
+                throw new IllegalArgumentException("--host " + host + " listens on every address but tells no peer how to reach"
+                        + " this node: give --advertised-host NAME (or " + environmentVariable("--advertised-host")
+                        + "), the name or address other nodes reach it by");
+            }
+            advertisedHost = isWildcard(host) ? "127.0.0.1" : host;
+        }
+        if (role == Role.INGEST && (!autoRegister || !autoUnregister) && queryNodes.isEmpty()) {
+            throw new IllegalArgumentException("ingest: " + (autoRegister ? "--container-auto-unregister" : "--container-auto-register")
+                    + " false needs the registry, which the query nodes hold: give --query-nodes HOST:PORT,... (or "
+                    + environmentVariable("--query-nodes") + ")");
         }
         Duration finestRetention = resolutions.get(0).retention();
         if (metricGrace.isNegative() || metricGrace.compareTo(finestRetention) > 0) {
             // A window is kept at least its grace: a longer one would keep the finest windows past their retention.
-            throw new IllegalArgumentException("--metric-grace must be between 0s and the finest resolution's retention ("
+            throw new IllegalArgumentException(metricGraceSource + " must be between 0s and the finest resolution's retention ("
                     + finestRetention.toSeconds() + "s), not " + metricGrace.toSeconds() + "s");
         }
         if (secret != null && secret.length() < 32) {
@@ -252,7 +386,7 @@ public record LauncherOptions(
                 new TopicSettings(partitions, (short) replication), resolutions, minChart, bodyLimit,
                 Optional.ofNullable(secret), standby, trustedProxies, autoRegister, autoUnregister, streamThreads,
                 rocksDbMemory, maxClockSkew, rateLimit, idleTimeout, minRequestRate, readQueue, metricGrace,
-                sessionTimeout, writeTimeout, Optional.ofNullable(region), Optional.ofNullable(zone), maxStandbyLag);
+                sessionTimeout, writeTimeout, Optional.ofNullable(region), Optional.ofNullable(zone), maxStandbyLag, role, queryNodes);
     }
 
     /** A region or zone name: what {@link ContainerEvent#REGION_NAME} allows (and a client tag value can hold). */
@@ -262,6 +396,80 @@ public record LauncherOptions(
                     + " (such as eu-west-1), not '" + value + "'");
         }
         return value;
+    }
+
+    /**
+     * The settings of {@code role}: the command line's, then for every option of the role it does
+     * not name, its environment variable's (an empty variable counts as unset).
+     */
+    private static List<Setting> settings(Role role, List<String> args, Map<String, String> env) {
+        List<Setting> fromArgs = new ArrayList<>();
+        for (int i = 0; i < args.size(); i++) {
+            String flag = args.get(i);
+            if (flag.equals("--help") || flag.equals("-h")) {
+                throw new IllegalArgumentException(usage(role));
+            }
+            if (!flag.startsWith("--")) {
+                throw new IllegalArgumentException("unexpected argument '" + flag + "'\n" + usage(role));
+            }
+            Option option = BY_FLAG.get(flag);
+            if (option == null) {
+                throw new IllegalArgumentException("unknown option " + flag + "\n" + usage(role));
+            }
+            if (!option.roles().contains(role)) {
+                throw new IllegalArgumentException(flag + " is not an option of serving-monitor " + role.command()
+                        + " (only of " + option.roles().stream().sorted().map(Role::command).collect(Collectors.joining(", "))
+                        + ")");
+            }
+            if (i + 1 >= args.size()) {
+                throw new IllegalArgumentException(flag + " needs a value");
+            }
+            String value = args.get(++i);
+            if (value.startsWith("--")) {
+                throw new IllegalArgumentException(flag + " needs a value, not the option " + value);
+            }
+            fromArgs.add(new Setting(flag, value, flag));
+        }
+        Set<String> given = fromArgs.stream().map(Setting::flag).collect(Collectors.toSet());
+        List<Setting> settings = new ArrayList<>();
+        for (Option option : OPTIONS) {
+            String value = env.get(option.environmentVariable());
+            if (option.roles().contains(role) && !given.contains(option.flag()) && value != null && !value.isEmpty()) {
+                settings.add(new Setting(option.flag(), value, option.environmentVariable()));
+            }
+        }
+        settings.addAll(fromArgs);
+        return settings;
+    }
+
+    private static void requireGiven(Role role, Object value, String flag, String why) {
+        if (value == null) {
+            throw new IllegalArgumentException("serving-monitor " + role.command() + " needs " + flag + " (or "
+                    + environmentVariable(flag) + "): " + why);
+        }
+    }
+
+    /** Whether {@code host} is an address that listens on every interface (IPv4 or IPv6). */
+    static boolean isWildcard(String host) {
+        String bare = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+        return bare.equals("0.0.0.0") || (bare.contains(":") && bare.replace(":", "").replace("0", "").isEmpty());
+    }
+
+    private static List<HostInfo> hostsAndPorts(String flag, String value) {
+        List<HostInfo> hosts = new ArrayList<>();
+        for (String part : value.split(",")) {
+            String hostPort = part.trim();
+            int colon = hostPort.lastIndexOf(':');
+            if (colon <= 0 || colon == hostPort.length() - 1) {
+                throw new IllegalArgumentException(flag + " must list HOST:PORT,..., not '" + value + "'");
+            }
+            String host = hostPort.substring(0, colon);
+            if (host.startsWith("[") && host.endsWith("]")) {
+                host = host.substring(1, host.length() - 1);
+            }
+            hosts.add(new HostInfo(host, intIn(flag + " port", hostPort.substring(colon + 1), 1, 65535)));
+        }
+        return List.copyOf(hosts);
     }
 
     /** Beyond a day a skewed clock is trusted for longer than any window or timeout it could harm. */

@@ -8,9 +8,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The command line: {@code serving-monitor standalone [options]} runs until Ctrl-C / SIGTERM,
- * then shuts everything down cleanly; {@code serving-monitor hash-secret} prints the salted hash
- * of a secret key read from standard input ({@link HashSecretCommand}).
+ * The command line: {@code serving-monitor standalone|ingest|query [options]} runs that
+ * {@link Role} until Ctrl-C / SIGTERM, then shuts everything down cleanly (bad options: a message
+ * and exit 2; a failed start: a message and exit 1); {@code serving-monitor hash-secret} prints the
+ * salted hash of a secret key read from standard input ({@link HashSecretCommand}).
  */
 public final class ServingMonitor {
 
@@ -24,22 +25,26 @@ public final class ServingMonitor {
             System.exit(HashSecretCommand.run(Arrays.asList(args).subList(1, args.length), System.in, System.out, System.err));
             return;
         }
-        if (args.length == 0 || !args[0].equals("standalone")) {
+        Role role = args.length == 0 ? null : Role.byCommand(args[0]).orElse(null);
+        if (role == null) {
             System.err.println(LauncherOptions.USAGE);
             System.exit(2);
+            return;
         }
         LauncherOptions options;
         try {
-            options = LauncherOptions.parse(Arrays.asList(args).subList(1, args.length), System.getenv());
+            options = LauncherOptions.parse(role, Arrays.asList(args).subList(1, args.length), System.getenv());
         } catch (IllegalArgumentException e) {
             System.err.println(e.getMessage());
             System.exit(2);
             return;
         }
 
-        StandaloneApp app;
+        AutoCloseable app;
         try {
-            app = StandaloneApp.start(options, Clock.systemUTC(), System.out);
+            app = role == Role.STANDALONE
+                    ? StandaloneApp.start(options, Clock.systemUTC(), System.out)
+                    : ServingNode.start(options, Clock.systemUTC(), System.out);
         } catch (Exception e) {
             LOG.debug("start-up failed", e);
             System.err.println("serving-monitor could not start: " + rootMessage(e));
@@ -49,7 +54,11 @@ public final class ServingMonitor {
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.out.println("serving-monitor shutting down");
-            app.close();
+            try {
+                app.close();
+            } catch (Exception e) {
+                LOG.warn("error while stopping: {}", e.toString());
+            }
             stopped.countDown();
         }, "shutdown"));
         stopped.await();

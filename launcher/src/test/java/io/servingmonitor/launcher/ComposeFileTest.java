@@ -153,7 +153,7 @@ class ComposeFileTest {
     void monitorsAreGivenOnlyEnvironmentVariablesTheLauncherReads() {
         for (String name : monitorServices()) {
             assertThat(environment(services.get(name)).keySet()).as(name)
-                    .isSubsetOf(LauncherOptions.TOKEN_SECRET_ENV);
+                    .isSubsetOf(LauncherOptions.OPTIONS.stream().map(LauncherOptions.Option::environmentVariable).toList());
         }
     }
 
@@ -281,8 +281,8 @@ class ComposeFileTest {
         } else {
             command.forEach(arg -> args.add(interpolate(arg.asText())));
         }
-        assertThat(args).as(service + " command").first().isEqualTo("standalone");
-        return LauncherOptions.parse(args.subList(1, args.size()), environment(services.get(service)));
+        Role role = Role.byCommand(args.get(0)).orElseThrow(() -> new AssertionError(service + " command " + args));
+        return LauncherOptions.parse(role, args.subList(1, args.size()), environment(services.get(service)));
     }
 
     private static Map<String, String> environment(JsonNode service) {

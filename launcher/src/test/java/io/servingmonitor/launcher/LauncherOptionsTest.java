@@ -260,10 +260,12 @@ class LauncherOptionsTest {
     }
 
     @Test
-    void helpAnswersWithTheUsage() {
+    void helpAnswersWithTheUsageOfTheRole() {
         assertThatThrownBy(() -> parse("--help"))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage(LauncherOptions.USAGE);
+                .hasMessage(LauncherOptions.usage(Role.STANDALONE));
+        assertThatThrownBy(() -> LauncherOptions.parse(Role.INGEST, List.of("--help"), Map.of()))
+                .hasMessage(LauncherOptions.usage(Role.INGEST));
     }
 
     @Test
@@ -427,5 +429,234 @@ class LauncherOptionsTest {
         assertThatThrownBy(() -> parse("--max-standby-lag", value))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("--max-standby-lag");
+    }
+
+    // ---- roles and environment variables
+
+    private static final Map<String, String> ROLE_BASICS = Map.of(
+            "SERVING_MONITOR_BOOTSTRAP_SERVERS", "kafka-1:9092",
+            "SERVING_MONITOR_CREDENTIALS", "/etc/serving-monitor/credentials",
+            LauncherOptions.TOKEN_SECRET_ENV, SECRET_A);
+
+    private static Map<String, String> env(String... pairs) {
+        Map<String, String> env = new java.util.HashMap<>(ROLE_BASICS);
+        for (int i = 0; i < pairs.length; i += 2) {
+            env.put(pairs[i], pairs[i + 1]);
+        }
+        return env;
+    }
+
+    /** A valid value of every option, to give each one through its variable. */
+    private static final Map<String, String> SAMPLE_VALUES = Map.ofEntries(
+            Map.entry("--port", "9001"), Map.entry("--host", "10.0.0.7"), Map.entry("--advertised-host", "node-7"),
+            Map.entry("--data-dir", "/var/lib/sm"), Map.entry("--credentials", "/etc/sm/credentials"),
+            Map.entry("--bootstrap-servers", "kafka-9:9092"), Map.entry("--kafka-port", "9999"),
+            Map.entry("--application-id", "from-env"), Map.entry("--partitions", "9"),
+            Map.entry("--replication-factor", "2"), Map.entry("--standby-replicas", "1"),
+            Map.entry("--metric-resolutions", "20s:1d"), Map.entry("--min-chart-interval", "1m"),
+            Map.entry("--body-limit", "4096"), Map.entry("--token-secret", SECRET_B),
+            Map.entry("--trusted-proxies", "10.0.0.0/8"), Map.entry("--container-auto-register", "false"),
+            Map.entry("--container-auto-unregister", "false"), Map.entry("--query-nodes", "q1:8008,q2:8008"),
+            Map.entry("--stream-threads", "3"), Map.entry("--rocksdb-memory", "64m"),
+            Map.entry("--max-clock-skew", "5s"), Map.entry("--rate-limit", "10/s"), Map.entry("--idle-timeout", "7s"),
+            Map.entry("--min-request-rate", "100"), Map.entry("--read-queue", "77"), Map.entry("--metric-grace", "2m"),
+            Map.entry("--session-timeout", "20s"), Map.entry("--write-timeout", "4s"),
+            Map.entry("--region", "eu-west-1"), Map.entry("--zone", "eu-west-1a"), Map.entry("--max-standby-lag", "500"));
+
+    @Test
+    void everyOptionHasTheEnvironmentVariableNamedAfterItsFlag() {
+        assertThat(LauncherOptions.environmentVariable("--write-timeout")).isEqualTo("SERVING_MONITOR_WRITE_TIMEOUT");
+        assertThat(LauncherOptions.environmentVariable("--token-secret")).isEqualTo(LauncherOptions.TOKEN_SECRET_ENV);
+        for (LauncherOptions.Option option : LauncherOptions.OPTIONS) {
+            assertThat(option.environmentVariable())
+                    .isEqualTo("SERVING_MONITOR_" + option.flag().substring(2).toUpperCase(java.util.Locale.ROOT).replace('-', '_'));
+        }
+    }
+
+    @Test
+    void everyOptionOfEveryRoleIsTakenFromItsEnvironmentVariable() {
+        assertThat(SAMPLE_VALUES.keySet()).as("a sample value per option")
+                .containsExactlyInAnyOrderElementsOf(LauncherOptions.OPTIONS.stream().map(LauncherOptions.Option::flag).toList());
+        for (LauncherOptions.Option option : LauncherOptions.OPTIONS) {
+            for (Role role : option.roles()) {
+                Map<String, String> env = env(option.environmentVariable(), SAMPLE_VALUES.get(option.flag()));
+                if (role == Role.INGEST && option.flag().startsWith("--container-auto-")) {
+                    env.put("SERVING_MONITOR_QUERY_NODES", "q1:8008");
+                }
+                LauncherOptions fromEnv = LauncherOptions.parse(role, List.of(), env);
+                List<String> args = List.of(option.flag(), SAMPLE_VALUES.get(option.flag()));
+                Map<String, String> withoutIt = new java.util.HashMap<>(env);
+                withoutIt.remove(option.environmentVariable());
+                LauncherOptions fromFlag = LauncherOptions.parse(role, args, withoutIt);
+
+                assertThat(fromEnv).as(option.environmentVariable() + " for " + role + " is read as " + option.flag())
+                        .isEqualTo(fromFlag);
+                boolean required = role != Role.STANDALONE && ROLE_BASICS.containsKey(option.environmentVariable());
+                if (!required) {
+                    assertThat(fromEnv).as(option.environmentVariable() + " for " + role + " changes something")
+                            .isNotEqualTo(LauncherOptions.parse(role, List.of(), withoutIt));
+                }
+            }
+        }
+    }
+
+    @Test
+    void flagOnTheCommandLineWinsOverItsEnvironmentVariable() {
+        Map<String, String> env = Map.of("SERVING_MONITOR_PORT", "9001", "SERVING_MONITOR_WRITE_TIMEOUT", "soon",
+                LauncherOptions.TOKEN_SECRET_ENV, SECRET_A);
+
+        LauncherOptions options = LauncherOptions.parse(List.of("--port", "9002", "--write-timeout", "3s",
+                "--token-secret", SECRET_B), env);
+
+        assertThat(options.port()).isEqualTo(9002);
+        assertThat(options.writeTimeout()).as("a bad variable the flag overrides is not read").isEqualTo(Duration.ofSeconds(3));
+        assertThat(options.tokenSecret()).contains(SECRET_B);
+        assertThat(LauncherOptions.parse(List.of(), env.entrySet().stream().filter(e -> !e.getKey().contains("WRITE"))
+                .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue))).port()).isEqualTo(9001);
+    }
+
+    @Test
+    void badValueFromAnEnvironmentVariableIsRefusedNamingTheVariable() {
+        assertThatThrownBy(() -> LauncherOptions.parse(List.of(), Map.of("SERVING_MONITOR_PORT", "http")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("SERVING_MONITOR_PORT must be a whole number, not 'http'");
+        assertThatThrownBy(() -> LauncherOptions.parse(List.of(), Map.of("SERVING_MONITOR_WRITE_TIMEOUT", "1s")))
+                .hasMessage("SERVING_MONITOR_WRITE_TIMEOUT must be at least 2s, not 1s");
+        assertThatThrownBy(() -> LauncherOptions.parse(List.of(), Map.of("SERVING_MONITOR_CONTAINER_AUTO_REGISTER", "no")))
+                .hasMessage("SERVING_MONITOR_CONTAINER_AUTO_REGISTER must be true or false, not 'no'");
+        assertThatThrownBy(() -> LauncherOptions.parse(List.of(), Map.of("SERVING_MONITOR_METRIC_GRACE", "3d")))
+                .hasMessageStartingWith("SERVING_MONITOR_METRIC_GRACE must be between 0s");
+        assertThatThrownBy(() -> LauncherOptions.parse(Role.INGEST, List.of(), env("SERVING_MONITOR_QUERY_NODES", "q1")))
+                .hasMessageStartingWith("SERVING_MONITOR_QUERY_NODES must list HOST:PORT");
+    }
+
+    @Test
+    void emptyEnvironmentVariableCountsAsUnset() {
+        assertThat(LauncherOptions.parse(List.of(), Map.of("SERVING_MONITOR_PORT", "")).port()).isEqualTo(8008);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"INGEST", "QUERY"})
+    void ingestAndQueryNeedBootstrapServersCredentialsAndTokenSecretNamingFlagAndVariable(Role role) {
+        String command = role.command();
+        assertThatThrownBy(() -> LauncherOptions.parse(role, List.of(), Map.of()))
+                .hasMessage("serving-monitor " + command + " needs --bootstrap-servers (or SERVING_MONITOR_BOOTSTRAP_SERVERS):"
+                        + " it runs against an external Kafka");
+        assertThatThrownBy(() -> LauncherOptions.parse(role, List.of("--bootstrap-servers", "k:9092"), Map.of()))
+                .hasMessageStartingWith("serving-monitor " + command + " needs --credentials (or SERVING_MONITOR_CREDENTIALS)");
+        assertThatThrownBy(() -> LauncherOptions.parse(role, List.of("--bootstrap-servers", "k:9092", "--credentials", "c"),
+                Map.of())).hasMessageStartingWith("serving-monitor " + command + " needs --token-secret (or " + LauncherOptions.TOKEN_SECRET_ENV + ")");
+        assertThat(LauncherOptions.parse(role, List.of(), ROLE_BASICS).role()).isEqualTo(role);
+    }
+
+    @Test
+    void optionOfAnotherRoleOnTheCommandLineIsRefusedNamingIt() {
+        assertThatThrownBy(() -> LauncherOptions.parse(Role.INGEST, List.of("--data-dir", "d"), ROLE_BASICS))
+                .hasMessage("--data-dir is not an option of serving-monitor ingest (only of standalone, query)");
+        assertThatThrownBy(() -> LauncherOptions.parse(Role.QUERY, List.of("--write-timeout", "5s"), ROLE_BASICS))
+                .hasMessage("--write-timeout is not an option of serving-monitor query (only of standalone, ingest)");
+        assertThatThrownBy(() -> LauncherOptions.parse(Role.QUERY, List.of("--kafka-port", "0"), ROLE_BASICS))
+                .hasMessage("--kafka-port is not an option of serving-monitor query (only of standalone)");
+        assertThatThrownBy(() -> parse("--query-nodes", "q:1"))
+                .hasMessage("--query-nodes is not an option of serving-monitor standalone (only of ingest)");
+    }
+
+    @Test
+    void environmentVariableOfAnotherRoleIsIgnored() {
+        LauncherOptions query = LauncherOptions.parse(Role.QUERY, List.of(),
+                env("SERVING_MONITOR_WRITE_TIMEOUT", "not a duration", "SERVING_MONITOR_KAFKA_PORT", "-1"));
+        LauncherOptions ingest = LauncherOptions.parse(Role.INGEST, List.of(),
+                env("SERVING_MONITOR_STANDBY_REPLICAS", "lots", "SERVING_MONITOR_DATA_DIR", "/elsewhere"));
+
+        assertThat(query.writeTimeout()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(ingest.dataDir()).isEqualTo(Path.of("data"));
+    }
+
+    @Test
+    void usageOfARoleListsOnlyItsOptions() {
+        assertThat(LauncherOptions.usage(Role.INGEST)).startsWith("usage: serving-monitor ingest [options]");
+        assertThat(LauncherOptions.usage(Role.QUERY)).startsWith("usage: serving-monitor query [options]");
+        assertThat(listedFlags(Role.INGEST)).contains("--write-timeout DUR", "--query-nodes H:P,...",
+                        "--container-auto-register true|false", "--port N")
+                .noneMatch(f -> f.startsWith("--data-dir") || f.startsWith("--kafka-port") || f.startsWith("--standby-replicas")
+                        || f.startsWith("--advertised-host"));
+        assertThat(listedFlags(Role.QUERY)).contains("--standby-replicas N", "--data-dir DIR", "--advertised-host NAME", "--port N")
+                .noneMatch(f -> f.startsWith("--write-timeout") || f.startsWith("--kafka-port") || f.startsWith("--query-nodes")
+                        || f.startsWith("--container-auto-register"));
+        assertThat(listedFlags(Role.STANDALONE)).contains("--kafka-port N", "--write-timeout DUR", "--data-dir DIR")
+                .noneMatch(f -> f.startsWith("--query-nodes"));
+        for (Role role : Role.values()) {
+            assertThat(listedFlags(role)).as(role.command()).hasSize((int) LauncherOptions.OPTIONS.stream()
+                    .filter(o -> o.roles().contains(role)).count());
+        }
+        assertThat(LauncherOptions.USAGE).contains("standalone|ingest|query", "SERVING_MONITOR_FOO_BAR", "hash-secret");
+        for (LauncherOptions.Option option : LauncherOptions.OPTIONS) {
+            assertThat(LauncherOptions.USAGE).contains(option.flag() + " " + option.value());
+        }
+    }
+
+    /** The options a role's usage lists: its lines that start with a flag, flag and value. */
+    private static List<String> listedFlags(Role role) {
+        return LauncherOptions.usage(role).lines().filter(line -> line.startsWith("  --"))
+                .map(line -> String.join(" ", java.util.Arrays.asList(line.trim().split("\\s+")).subList(0, 2)))
+                .toList();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"0.0.0.0", "::", "[::]", "0:0:0:0:0:0:0:0"})
+    void wildcardHostWithAnExternalKafkaAndNoAdvertisedHostIsRefusedNamingTheOption(String wildcard) {
+        for (Role role : List.of(Role.STANDALONE, Role.QUERY)) {
+            assertThatThrownBy(() -> LauncherOptions.parse(role, List.of("--host", wildcard), ROLE_BASICS))
+                    .as(role.command())
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("--host " + wildcard)
+                    .hasMessageContaining("--advertised-host")
+                    .hasMessageContaining("SERVING_MONITOR_ADVERTISED_HOST");
+            assertThat(LauncherOptions.parse(role, List.of("--host", wildcard, "--advertised-host", "node-3"), ROLE_BASICS)
+                    .advertisedHost()).isEqualTo("node-3");
+        }
+    }
+
+    @Test
+    void wildcardHostWithTheEmbeddedBrokerStillAdvertisesLoopbackAndAnIngestNodeAdvertisesNothing() {
+        assertThat(parse("--host", "0.0.0.0").advertisedHost()).as("one machine: peers are local").isEqualTo("127.0.0.1");
+        assertThat(parse("--host", "::").advertisedHost()).isEqualTo("127.0.0.1");
+        assertThat(LauncherOptions.parse(Role.INGEST, List.of("--host", "0.0.0.0"), ROLE_BASICS).host()).isEqualTo("0.0.0.0");
+        assertThat(LauncherOptions.parse(List.of("--host", "10.1.2.3", "--bootstrap-servers", "k:9092"), Map.of())
+                .advertisedHost()).as("a routable host is its own advertised host").isEqualTo("10.1.2.3");
+    }
+
+    @Test
+    void strictRegistrationOnAnIngestNodeNeedsTheQueryNodes() {
+        assertThatThrownBy(() -> LauncherOptions.parse(Role.INGEST, List.of("--container-auto-register", "false"), ROLE_BASICS))
+                .hasMessage("ingest: --container-auto-register false needs the registry, which the query nodes hold:"
+                        + " give --query-nodes HOST:PORT,... (or SERVING_MONITOR_QUERY_NODES)");
+        assertThatThrownBy(() -> LauncherOptions.parse(Role.INGEST, List.of("--container-auto-unregister", "false"), ROLE_BASICS))
+                .hasMessageContaining("--container-auto-unregister false").hasMessageContaining("--query-nodes");
+
+        LauncherOptions options = LauncherOptions.parse(Role.INGEST, List.of("--container-auto-register", "false",
+                "--query-nodes", "q1:8008, [::1]:8009"), ROLE_BASICS);
+        assertThat(options.queryNodes()).containsExactly(new org.apache.kafka.streams.state.HostInfo("q1", 8008),
+                new org.apache.kafka.streams.state.HostInfo("::1", 8009));
+    }
+
+    @Test
+    void readmeTableListsEveryOptionOnceWithItsVariableAndItsRoles() throws java.io.IOException {
+        List<String> rows = java.nio.file.Files.readAllLines(ComposeFileTest.repositoryRoot().resolve("README.md")).stream()
+                .filter(line -> line.startsWith("| `--"))
+                .toList();
+
+        assertThat(rows).as("one row per option").hasSize(LauncherOptions.OPTIONS.size());
+        for (LauncherOptions.Option option : LauncherOptions.OPTIONS) {
+            List<String> row = rows.stream()
+                    .filter(line -> line.startsWith("| `" + option.flag() + " ") || line.startsWith("| `" + option.flag() + "`"))
+                    .toList();
+            assertThat(row).as(option.flag() + " in the README table").hasSize(1);
+            String[] cells = row.get(0).split(" \\| ");
+            assertThat(cells[1]).isEqualTo("`" + option.environmentVariable() + "`");
+            String roles = option.roles().size() == Role.values().length ? "all"
+                    : option.roles().stream().sorted().map(Role::command).collect(java.util.stream.Collectors.joining(", "));
+            assertThat(cells[2]).as(option.flag() + " roles").isEqualTo(roles);
+        }
     }
 }

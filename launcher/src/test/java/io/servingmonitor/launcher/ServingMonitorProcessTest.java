@@ -24,7 +24,10 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import io.servingmonitor.testkafka.KafkaFixture;
+import java.nio.file.Files;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -39,6 +42,9 @@ class ServingMonitorProcessTest {
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration READS_TIMEOUT = Duration.ofSeconds(60);
     private static final Pattern KEY_PAIR = Pattern.compile("company default: access_key (\\S+)\\s+secret_key (\\S+)");
+
+    @RegisterExtension
+    static final KafkaFixture KAFKA = new KafkaFixture();
 
     @TempDir
     Path dataDir;
@@ -180,6 +186,91 @@ class ServingMonitorProcessTest {
         String message = output.substring(output.indexOf("serving-monitor could not start"));
         assertThat(message).doesNotContain("\tat ", "Exception");
         assertThat(output).doesNotContain("\tat io.servingmonitor", "Exception in thread");
+    }
+
+    @Test
+    void ingestAndQueryCommandsServeOneDeploymentOnAnExternalKafkaWithOptionsFromTheEnvironment() throws Exception {
+        Path credentials = TestApps.credentials(dataDir.resolve("shared"), "proc-roles:pr-key:pr-secret");
+        Path ingestDir = Files.createDirectories(dataDir.resolve("ingest-cwd"));
+        Path queryDir = Files.createDirectories(dataDir.resolve("query-cwd"));
+        int ingestPort = freePort();
+        int queryPort = freePort();
+        // Everything the nodes share comes from the environment, as a container platform would pass it.
+        Map<String, String> env = Map.of(
+                "SERVING_MONITOR_BOOTSTRAP_SERVERS", KAFKA.bootstrapServers(),
+                "SERVING_MONITOR_CREDENTIALS", credentials.toString(),
+                LauncherOptions.TOKEN_SECRET_ENV, TestApps.TOKEN_SECRET,
+                "SERVING_MONITOR_APPLICATION_ID", KAFKA.uniqueName("proc-roles"));
+
+        Running ingest = new Running(roleCommand("ingest", ingestDir, env, "--port", Integer.toString(ingestPort)).start());
+        Running query = new Running(roleCommand("query", queryDir, env, "--port", Integer.toString(queryPort)).start());
+        try {
+            ingest.awaitLine("serving-monitor listening on", START_TIMEOUT);
+            query.awaitLine("serving-monitor listening on", START_TIMEOUT);
+            ServingClient toIngest = new ServingClient("http://127.0.0.1:" + ingestPort).withBasic("pr-key", "pr-secret");
+            ServingClient toQuery = new ServingClient("http://127.0.0.1:" + queryPort).withBasic("pr-key", "pr-secret");
+
+            Reply ingestHealth = toIngest.call("GET", "/health", null, null);
+            assertThat(ingestHealth.status()).as("an ingest node is ready once Kafka answers: " + ingestHealth.body())
+                    .isEqualTo(200);
+            assertThat(ingestHealth.json().has("streams")).as("and runs no Kafka Streams").isFalse();
+            assertThat(ok(toIngest.post("serving.register_container", "{\"container_id\": \"p1\", \"endpoint_name\": \"ep\","
+                    + " \"model_name\": \"m\", \"endpoint_url\": \"/proc/roles\"}")).status()).isEqualTo(200);
+            assertThat(toIngest.post("serving.get_endpoints", "{}").status()).as("no reads on an ingest node").isEqualTo(404);
+
+            awaitHealthy(toQuery);
+            Reply write = toQuery.post("serving.register_container", "{\"container_id\": \"p2\", \"endpoint_name\": \"ep\","
+                    + " \"model_name\": \"m\", \"endpoint_url\": \"/proc/refused\"}");
+            assertThat(write.status()).as(write.body()).isEqualTo(404);
+            assertThat(write.resultMsg()).contains("ingest node");
+            Reply endpoints = TestApps.eventually(READS_TIMEOUT, () -> toQuery.get("serving.get_endpoints", "{}"),
+                    r -> r.status() == 200 && r.data().path("endpoints").findValuesAsText("url").contains("/proc/roles"));
+            assertThat(endpoints.data().path("endpoints").findValuesAsText("url")).containsExactly("/proc/roles");
+
+            assertThat(ingestDir.toFile().list()).as("the ingest node wrote nothing to disk (no state, no RocksDB)").isEmpty();
+            assertThat(queryDir.resolve("data").resolve("streams")).as("the query node keeps its state in ./data/streams")
+                    .isDirectory();
+        } finally {
+            query.stopWithSigterm();
+            ingest.stopWithSigterm();
+        }
+    }
+
+    @Test
+    void roleCommandsRefuseMissingKafkaAndAWildcardHostWithoutAdvertisedHostWithOneLineAndExit2() throws Exception {
+        Process noKafka = roleCommand("ingest", dataDir, Map.of()).start();
+        assertThat(noKafka.waitFor(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+        String noKafkaOutput = new String(noKafka.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+
+        Process wildcard = roleCommand("query", dataDir, Map.of(LauncherOptions.TOKEN_SECRET_ENV, TestApps.TOKEN_SECRET),
+                "--bootstrap-servers", "kafka-1:9092", "--credentials", "credentials", "--host", "0.0.0.0").start();
+        assertThat(wildcard.waitFor(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+        String wildcardOutput = new String(wildcard.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+
+        assertThat(noKafka.exitValue()).isEqualTo(2);
+        assertThat(noKafkaOutput).doesNotContain("\n")
+                .isEqualTo("serving-monitor ingest needs --bootstrap-servers (or SERVING_MONITOR_BOOTSTRAP_SERVERS):"
+                        + " it runs against an external Kafka");
+        assertThat(wildcard.exitValue()).isEqualTo(2);
+        assertThat(wildcardOutput).doesNotContain("\n").contains("--host 0.0.0.0", "--advertised-host",
+                "SERVING_MONITOR_ADVERTISED_HOST");
+    }
+
+    /** {@code serving-monitor <role>} in {@code workDir}, with only {@code env} of the SERVING_MONITOR_ variables. */
+    private static ProcessBuilder roleCommand(String role, Path workDir, Map<String, String> env, String... args) {
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"),
+                ServingMonitor.class.getName(), role));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true);
+        builder.environment().keySet().removeIf(name -> name.startsWith(LauncherOptions.ENV_PREFIX));
+        builder.environment().putAll(env);
+        return builder;
+    }
+
+    private static Reply ok(Reply reply) {
+        return TestApps.ok(reply);
     }
 
     /** /health answers 503 until Kafka Streams has finished its first rebalance, then 200. */

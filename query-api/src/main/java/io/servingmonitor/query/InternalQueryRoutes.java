@@ -17,6 +17,11 @@ import java.util.concurrent.CompletionStage;
  * instance's stores only (it never forwards) in the ClearML envelope, {@code data} being the same
  * record the public action answers.
  *
+ * <p>A {@code container_registered} query that names no partitions comes from a node without
+ * stores (an ingest node, {@link RemoteRegistry}): it is answered through the router, which locates
+ * the registry partition and reads it here or asks its owner (with partitions named, so that call
+ * is answered locally: still forwarded at most once).
+ *
  * <p>Only instances of the deployment may call it: {@code Authorization: Bearer <token>} with an
  * {@link InternalTokens internal token} for this action and the body's company. Anything else is
  * 401 before the body is read, and never data. Errors: 400/12 unusable body, 404 unknown action,
@@ -53,12 +58,26 @@ public final class InternalQueryRoutes {
             throw ApiException.unauthorized(30, "Invalid or expired token");
         }
         Envelope.Endpoint endpoint = new Envelope.Endpoint("internal.query." + action.name(), null, null);
-        CompletionStage<?> answer = router.answerForPeer(action, query);
+        CompletionStage<?> answer = isRouted(action, query)
+                ? router.containerRegistered(query.company(), containerId(query)).thenApply(ContainerRegistration::new)
+                : router.answerForPeer(action, query.validated());
         // A failed stage goes to the deployment's exception mapper, which answers the error envelope.
         ctx.future(() -> answer.thenAccept(data -> ctx.status(200)
                         .contentType("application/json")
                         .result(Envelope.success(Envelope.newId(), endpoint, data)))
                 .toCompletableFuture());
+    }
+
+    /** A registry question from a node that does not know where the partition is (no partitions named). */
+    private static boolean isRouted(PeerAction<?> action, PeerQuery query) {
+        return action == PeerAction.CONTAINER_REGISTERED && query.partitions().isEmpty();
+    }
+
+    private static String containerId(PeerQuery query) {
+        if (query.company().isEmpty() || !query.request().path("container_id").isTextual()) {
+            throw ApiException.malformedRequest("request.container_id must be a string, and company not empty");
+        }
+        return query.request().path("container_id").asText();
     }
 
     private static PeerQuery parse(byte[] body) {
@@ -71,6 +90,6 @@ public final class InternalQueryRoutes {
         if (query == null) {
             throw ApiException.malformedRequest("the body is not an internal query");
         }
-        return query.validated();
+        return query;
     }
 }

@@ -17,6 +17,14 @@ public final class QueryActions {
 
     static final String VERSION = "2.31";
 
+    public static final String GET_ENDPOINTS = "serving.get_endpoints";
+    public static final String GET_LOADING_INSTANCES = "serving.get_loading_instances";
+    public static final String GET_ENDPOINT_DETAILS = "serving.get_endpoint_details";
+    public static final String GET_ENDPOINT_METRICS_HISTORY = "serving.get_endpoint_metrics_history";
+    /** The names of the read actions. */
+    public static final List<String> NAMES = List.of(GET_ENDPOINTS, GET_LOADING_INSTANCES, GET_ENDPOINT_DETAILS,
+            GET_ENDPOINT_METRICS_HISTORY);
+
     private final QueryRouter router;
 
     /** Every read from this instance's stores (a single instance). */
@@ -30,10 +38,10 @@ public final class QueryActions {
 
     public List<ActionDefinition> definitions() {
         return List.of(
-                new ActionDefinition("serving.get_endpoints", VERSION, this::getEndpoints),
-                new ActionDefinition("serving.get_loading_instances", VERSION, this::getLoadingInstances),
-                new ActionDefinition("serving.get_endpoint_details", VERSION, this::getEndpointDetails),
-                new ActionDefinition("serving.get_endpoint_metrics_history", VERSION, this::getMetricsHistory));
+                new ActionDefinition(GET_ENDPOINTS, VERSION, this::getEndpoints),
+                new ActionDefinition(GET_LOADING_INSTANCES, VERSION, this::getLoadingInstances),
+                new ActionDefinition(GET_ENDPOINT_DETAILS, VERSION, this::getEndpointDetails),
+                new ActionDefinition(GET_ENDPOINT_METRICS_HISTORY, VERSION, this::getMetricsHistory));
     }
 
     CompletionStage<EndpointsResponse> getEndpoints(ActionRequest request) {
