@@ -328,6 +328,22 @@ class ComposeFileTest {
     }
 
     @Test
+    void theFrontImageKnowsTheUpstreamResolveFlag() {
+        String nginx = withoutComments(read("deploy/nginx.conf"));
+        if (!Pattern.compile("\\bserver\\s+\\S+[^;]*\\bresolve\\b").matcher(nginx).find()) {
+            return;
+        }
+        String image = services.get(frontService()).path("image").asText();
+        Matcher tag = Pattern.compile("nginx:(\\d+)\\.(\\d+)(?:\\.(\\d+))?(?:-\\S+)?").matcher(image);
+        assertThat(tag.matches()).as("front image " + image + " is nginx with a version tag").isTrue();
+        // open-source nginx takes "server ... resolve" from 1.27.3; a tag without patch is that line's newest
+        int[] version = {Integer.parseInt(tag.group(1)), Integer.parseInt(tag.group(2)),
+                tag.group(3) == null ? Integer.MAX_VALUE : Integer.parseInt(tag.group(3))};
+        assertThat(java.util.Arrays.compare(version, new int[] {1, 27, 3})).as(image + " is nginx 1.27.3 or later")
+                .isGreaterThanOrEqualTo(0);
+    }
+
+    @Test
     void nginxConfigIsMountedWhereNginxReadsIt() {
         assertThat(mounts(services.get(frontService())))
                 .anyMatch(m -> m.source().endsWith("deploy/nginx.conf") && m.target().equals("/etc/nginx/nginx.conf"));
