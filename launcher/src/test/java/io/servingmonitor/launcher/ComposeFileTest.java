@@ -45,6 +45,7 @@ class ComposeFileTest {
     private static final Pattern NGINX_LISTEN = Pattern.compile("\\blisten\\s+([^;\\s]+)[^;]*;");
     private static final Pattern NGINX_UPSTREAM = Pattern.compile("\\bupstream\\s+(\\S+)\\s*\\{([^}]*)}");
     private static final Pattern NGINX_SERVER = Pattern.compile("\\bserver\\s+([^\\s;:]+):(\\d+)[^;]*;");
+    private static final Pattern NGINX_REGEX_LOCATION = Pattern.compile("\\blocation\\s+~\\s+(\\S+)\\s*\\{([^}]*)}");
     private static final Pattern NGINX_PROXY_PASS = Pattern.compile("\\bproxy_pass\\s+https?://([^\\s;/:]+)");
 
     private final JsonNode compose = readYaml(read("docker-compose.yml"));
@@ -116,33 +117,76 @@ class ComposeFileTest {
         }
     }
 
-    // ---- the monitor services
+    // ---- the serving-monitor nodes
 
     @Test
-    void everyMonitorCommandParsesWithTheLauncherOptions() {
+    void everyNodeCommandIsARoleWithFlagsTheLauncherTakes() {
         assertThat(monitorServices()).isNotEmpty();
         for (String name : monitorServices()) {
+            List<String> command = command(name);
+            assertThat(LauncherCommand.ROLES).as(name + " runs a role").contains(command.get(0));
+            assertThat(LauncherCommand.flagsOf(command.subList(1, command.size())))
+                    .as(name + " flags").isSubsetOf(LauncherCommand.flags(command.get(0)));
             LauncherOptions options = launcherOptions(name);
             assertThat(options.tokenSecret()).as(name + " token secret from the environment").isPresent();
         }
     }
 
     @Test
-    void monitorsUseTheComposeKafkaAndTheirMountedCredentials() {
+    void nodesAreGivenOnlyEnvironmentVariablesTheLauncherReads() {
+        for (String name : monitorServices()) {
+            String role = command(name).get(0);
+            assertThat(environment(services.get(name)).keySet()).as(name)
+                    .isNotEmpty()
+                    .allMatch(variable -> variable.startsWith(LauncherCommand.ENV_PREFIX), "a " + LauncherCommand.ENV_PREFIX + " variable")
+                    .isSubsetOf(LauncherCommand.environmentVariables(role));
+        }
+    }
+
+    @Test
+    void twoIngestNodesAndThreeQueryNodesWithStandbysAndTheirOwnState() {
+        assertThat(nodesOfRole("ingest")).as("ingest nodes").hasSize(2);
+        assertThat(nodesOfRole("query")).as("query nodes").hasSize(3);
+        assertThat(nodesOfRole("standalone")).as("standalone nodes in the scaled deployment").isEmpty();
+        Set<String> applicationIds = new TreeSet<>();
+        Set<String> stateVolumes = new TreeSet<>();
+        for (String name : nodesOfRole("query")) {
+            LauncherOptions options = launcherOptions(name);
+            applicationIds.add(options.applicationId());
+            assertThat(options.standbyReplicas()).as(name + " --standby-replicas").isGreaterThanOrEqualTo(1);
+            Mount state = mounts(services.get(name)).stream()
+                    .filter(m -> Path.of(m.target()).equals(options.dataDir().toAbsolutePath().normalize()))
+                    .findFirst()
+                    .orElseThrow(() -> new AssertionError(name + " mounts no volume at its --data-dir " + options.dataDir()));
+            assertThat(state.isHostPath()).as(name + " state in a named volume").isFalse();
+            stateVolumes.add(state.source());
+        }
+        assertThat(applicationIds).as("one application id for every query node").hasSize(1);
+        assertThat(stateVolumes).as("a state volume of its own per query node").hasSize(3);
+        Set<Integer> partitions = new TreeSet<>();
+        monitorServices().forEach(name -> partitions.add(launcherOptions(name).topics().partitions()));
+        assertThat(partitions).as("every node declares the same partitions").hasSize(1);
+        assertThat(partitions.iterator().next()).as("partitions").isGreaterThanOrEqualTo(nodesOfRole("query").size());
+    }
+
+    @Test
+    void nodesUseEveryComposeBrokerOnItsListenerPortAndTheirMountedCredentials() {
         for (String name : monitorServices()) {
             LauncherOptions options = launcherOptions(name);
             assertThat(options.bootstrapServers()).as(name + " runs against the compose Kafka").isPresent();
             List<String> brokers = List.of(options.bootstrapServers().orElseThrow().split(","));
+            List<String> hosts = new ArrayList<>();
             for (String broker : brokers) {
                 String host = broker.substring(0, broker.lastIndexOf(':'));
+                int port = Integer.parseInt(broker.substring(broker.lastIndexOf(':') + 1));
+                hosts.add(host);
                 assertThat(services.has(host)).as(name + " bootstrap " + broker + " is a service").isTrue();
-                assertThat(environment(services.get(host)).get("KAFKA_ADVERTISED_LISTENERS"))
-                        .as(host + " advertises " + broker).contains("//" + broker);
+                Map<String, String> env = environment(services.get(host));
+                assertThat(env.get("KAFKA_ADVERTISED_LISTENERS")).as(host + " advertises " + broker).contains("//" + broker);
+                assertThat(listenerPort(env.get("KAFKA_LISTENERS"), "PLAINTEXT")).as(host + " listens on " + port).isEqualTo(port);
             }
-            assertThat((int) options.topics().replicationFactor()).as(name + " replication factor")
-                    .isLessThanOrEqualTo(brokers.size());
-            assertThat(options.advertisedHost()).as(name + " is reachable by its peers under its service name")
-                    .isEqualTo(name);
+            assertThat(hosts).as(name + " bootstrap servers").containsExactlyInAnyOrderElementsOf(brokerServices());
+            assertThat((int) options.topics().replicationFactor()).as(name + " --replication-factor").isEqualTo(3);
             assertThat(options.credentials()).as(name + " credentials").isPresent();
             assertThat(mounts(services.get(name))).extracting(Mount::target).as(name + " mounts its credentials")
                     .contains(options.credentials().orElseThrow().toString());
@@ -150,10 +194,15 @@ class ComposeFileTest {
     }
 
     @Test
-    void monitorsAreGivenOnlyEnvironmentVariablesTheLauncherReads() {
+    void everyNodeThatRunsStreamsAdvertisesItsServiceName() {
         for (String name : monitorServices()) {
-            assertThat(environment(services.get(name)).keySet()).as(name)
-                    .isSubsetOf(LauncherOptions.OPTIONS.stream().map(LauncherOptions.Option::environmentVariable).toList());
+            String role = command(name).get(0);
+            LauncherOptions options = launcherOptions(name);
+            assertThat(options.host()).as(name + " listens on every interface of its container").isEqualTo("0.0.0.0");
+            if (LauncherCommand.runsStreams(role)) {
+                assertThat(options.advertisedHost()).as(name + " is reachable by its peers under its service name")
+                        .isEqualTo(name);
+            }
         }
     }
 
@@ -163,55 +212,135 @@ class ComposeFileTest {
         List<String> found = new ArrayList<>();
         Matcher m = INTERPOLATION.matcher(text);
         while (m.find()) {
-            String expression = m.group(1);
-            found.add(expression);
-            String variable = expression.split("[:?+-]", 2)[0];
-            boolean hasDefault = expression.startsWith(variable + ":-") || expression.startsWith(variable + "-");
-            assertThat(hasDefault || variable.equals(LauncherOptions.TOKEN_SECRET_ENV))
-                    .as("${%s} needs a default", expression).isTrue();
+            Interpolation interpolation = Interpolation.parse(m.group(1));
+            found.add(interpolation.variable());
+            if (interpolation.variable().equals(LauncherOptions.TOKEN_SECRET_ENV)) {
+                assertThat(interpolation.required()).as("${%s}: compose refuses to start without the token secret "
+                        + "(a default would be a secret everyone knows)", m.group(1)).isTrue();
+            } else {
+                assertThat(interpolation.fallback()).as("${%s} needs a default", m.group(1)).isNotNull();
+            }
         }
-        assertThat(found).as("the token secret is passed through").anyMatch(e -> e.startsWith(LauncherOptions.TOKEN_SECRET_ENV));
+        assertThat(found).as("the token secret is passed through").contains(LauncherOptions.TOKEN_SECRET_ENV);
         Matcher bare = BARE_VARIABLE.matcher(text.replace("$$", ""));
         assertThat(bare.find()).as("a $VAR without braces or default").isFalse();
+    }
+
+    // ---- the Kafka cluster
+
+    @Test
+    void threeKraftBrokersOfTheProjectsKafkaVersionReplicateEveryTopicThreeTimesWithTwoInSync() {
+        List<String> brokers = brokerServices();
+        assertThat(brokers).as("brokers").hasSize(3);
+        String kafkaVersion = single(Pattern.compile("<kafka\\.version>([^<]+)</kafka\\.version>"), read("pom.xml"));
+        Set<String> voters = new TreeSet<>();
+        Set<String> clusterIds = new TreeSet<>();
+        Set<String> nodeIds = new TreeSet<>();
+        for (String name : brokers) {
+            JsonNode service = services.get(name);
+            assertThat(service.path("image").asText()).as(name + " image").isEqualTo("apache/kafka:" + kafkaVersion);
+            Map<String, String> env = environment(service);
+            assertThat(env.get("KAFKA_PROCESS_ROLES")).as(name + " KRaft roles").isEqualTo("broker,controller");
+            assertThat(env.get("KAFKA_DEFAULT_REPLICATION_FACTOR")).as(name).isEqualTo("3");
+            assertThat(env.get("KAFKA_MIN_INSYNC_REPLICAS")).as(name).isEqualTo("2");
+            assertThat(env.get("KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR")).as(name).isEqualTo("3");
+            assertThat(env.get("KAFKA_TRANSACTION_STATE_LOG_REPLICATION_FACTOR")).as(name).isEqualTo("3");
+            assertThat(env.get("KAFKA_TRANSACTION_STATE_LOG_MIN_ISR")).as(name).isEqualTo("2");
+            assertThat(env.get("KAFKA_AUTO_CREATE_TOPICS_ENABLE")).as(name + ": the service creates its topics").isEqualTo("false");
+            voters.add(env.get("KAFKA_CONTROLLER_QUORUM_VOTERS"));
+            clusterIds.add(env.get("CLUSTER_ID"));
+            nodeIds.add(env.get("KAFKA_NODE_ID"));
+            assertThat(env.get("KAFKA_CONTROLLER_QUORUM_VOTERS")).as(name + " is a voter on its controller port")
+                    .contains(env.get("KAFKA_NODE_ID") + "@" + name + ":" + listenerPort(env.get("KAFKA_LISTENERS"), "CONTROLLER"));
+            Mount data = mounts(service).stream().filter(m -> m.target().equals(env.get("KAFKA_LOG_DIRS"))).findFirst()
+                    .orElseThrow(() -> new AssertionError(name + " keeps its log in a volume at KAFKA_LOG_DIRS"));
+            assertThat(data.isHostPath()).as(name + " log in a named volume").isFalse();
+        }
+        assertThat(voters).as("one quorum").hasSize(1);
+        assertThat(voters.iterator().next().split(",")).as("every broker votes").hasSize(brokers.size());
+        assertThat(nodeIds).as("node ids").hasSize(brokers.size());
+        assertThat(clusterIds).as("one cluster id").hasSize(1);
+        // kafka-storage format takes a UUID in base64url: 16 bytes, 22 characters without padding
+        assertThat(java.util.Base64.getUrlDecoder().decode(clusterIds.iterator().next())).as("CLUSTER_ID").hasSize(16);
     }
 
     // ---- the front proxy
 
     @Test
-    void frontProxyPublishesThePortNginxListensOn() {
+    void onlyTheFrontPublishesAPortAndItIsTheOneNginxListensOn() {
         String front = frontService();
         Set<Integer> published = new TreeSet<>();
         for (JsonNode port : services.get(front).path("ports")) {
             published.add(containerPort(port));
         }
         assertThat(published).as(front + " publishes").isNotEmpty().isEqualTo(nginxListenPorts());
+        for (String name : fieldNames(services)) {
+            if (!name.equals(front)) {
+                assertThat(services.get(name).path("ports").isMissingNode()).as(name + " publishes no port").isTrue();
+            }
+        }
     }
 
     @Test
-    void everyNginxUpstreamServerIsAMonitorOnItsPort() {
+    void theIngestUpstreamIsTheIngestNodesAndTheQueryUpstreamTheQueryNodesOnTheirPorts() {
+        Map<String, List<String>> upstreams = nginxUpstreams();
+        assertThat(upstreams.keySet()).as("nginx upstreams").containsExactlyInAnyOrder("ingest", "query");
+        assertThat(upstreams.get("ingest")).containsExactlyInAnyOrderElementsOf(nodesOfRole("ingest"));
+        assertThat(upstreams.get("query")).containsExactlyInAnyOrderElementsOf(nodesOfRole("query"));
         String nginx = withoutComments(read("deploy/nginx.conf"));
-        Map<String, List<String>> upstreams = new LinkedHashMap<>();
-        Matcher upstream = NGINX_UPSTREAM.matcher(nginx);
-        while (upstream.find()) {
-            List<String> servers = new ArrayList<>();
-            Matcher server = NGINX_SERVER.matcher(upstream.group(2));
-            while (server.find()) {
-                String host = server.group(1);
-                int port = Integer.parseInt(server.group(2));
-                servers.add(host);
-                assertThat(monitorServices()).as("upstream server " + host).contains(host);
-                assertThat(launcherOptions(host).port()).as(host + " --port").isEqualTo(port);
-            }
-            assertThat(servers).as("upstream " + upstream.group(1)).isNotEmpty();
-            upstreams.put(upstream.group(1), servers);
+        Matcher server = NGINX_SERVER.matcher(nginx);
+        while (server.find()) {
+            assertThat(launcherOptions(server.group(1)).port()).as(server.group(1) + " --port").isEqualTo(Integer.parseInt(server.group(2)));
         }
-        assertThat(upstreams.values().stream().flatMap(List::stream))
-                .as("every monitor is behind the proxy").containsExactlyInAnyOrderElementsOf(monitorServices());
         Matcher proxyPass = NGINX_PROXY_PASS.matcher(nginx);
         assertThat(proxyPass.find()).as("nginx proxies somewhere").isTrue();
         do {
             assertThat(upstreams).as("proxy_pass target").containsKey(proxyPass.group(1));
         } while (proxyPass.find());
+        Matcher ingest = Pattern.compile("\\bupstream\\s+ingest\\s*\\{([^}]*)}").matcher(nginx);
+        assertThat(ingest.find()).as("upstream ingest").isTrue();
+        assertThat(ingest.group(1)).as("writes resent with an Idempotency-Key reach the same ingest node")
+                .contains("hash $http_idempotency_key consistent;");
+    }
+
+    @Test
+    void nginxSendsEveryWriteActionToIngestAndNoReadAction() {
+        String nginx = withoutComments(read("deploy/nginx.conf"));
+        List<Pattern> toIngest = new ArrayList<>();
+        Matcher location = NGINX_REGEX_LOCATION.matcher(nginx);
+        while (location.find()) {
+            if (location.group(2).contains("proxy_pass http://ingest;")) {
+                toIngest.add(Pattern.compile(location.group(1)));
+            }
+        }
+        assertThat(toIngest).as("regular-expression locations proxied to ingest").isNotEmpty();
+        for (String action : LauncherCommand.writeActions()) {
+            for (String path : List.of("/" + action, "/v2.31/" + action, "/v999.0/" + action, "/" + action + "/")) {
+                assertThat(toIngest).as(path + " goes to ingest").anyMatch(p -> p.matcher(path).find());
+            }
+        }
+        for (String action : LauncherCommand.readActions()) {
+            for (String path : List.of("/" + action, "/v2.31/" + action, "/" + action + "/")) {
+                assertThat(toIngest).as(path + " does not go to ingest").noneMatch(p -> p.matcher(path).find());
+            }
+        }
+        assertThat(nginx).as("anything else goes to query").containsPattern("location / \\{\\s*proxy_pass http://query;");
+    }
+
+    @Test
+    void theFrontImageKnowsTheUpstreamResolveFlag() {
+        String nginx = withoutComments(read("deploy/nginx.conf"));
+        if (!Pattern.compile("\\bserver\\s+\\S+[^;]*\\bresolve\\b").matcher(nginx).find()) {
+            return;
+        }
+        String image = services.get(frontService()).path("image").asText();
+        Matcher tag = Pattern.compile("nginx:(\\d+)\\.(\\d+)(?:\\.(\\d+))?(?:-\\S+)?").matcher(image);
+        assertThat(tag.matches()).as("front image " + image + " is nginx with a version tag").isTrue();
+        // open-source nginx takes "server ... resolve" from 1.27.3; a tag without patch is that line's newest
+        int[] version = {Integer.parseInt(tag.group(1)), Integer.parseInt(tag.group(2)),
+                tag.group(3) == null ? Integer.MAX_VALUE : Integer.parseInt(tag.group(3))};
+        assertThat(java.util.Arrays.compare(version, new int[] {1, 27, 3})).as(image + " is nginx 1.27.3 or later")
+                .isGreaterThanOrEqualTo(0);
     }
 
     @Test
@@ -254,13 +383,89 @@ class ComposeFileTest {
         assertThat(arguments).first().isEqualTo("standalone");
         LauncherOptions options = LauncherOptions.parse(arguments.subList(1, arguments.size()), Map.of());
         assertThat(run.exposed()).as("EXPOSE the port the image's default command listens on").contains(options.port());
+        assertThat(run.volumes()).as("the default command's --data-dir is a VOLUME")
+                .contains(options.dataDir().toAbsolutePath().normalize().toString());
+    }
+
+    @Test
+    void theImageRunsAsAUserOtherThanRootAndEveryQueryNodeKeepsItsStateInTheImagesVolume() {
+        List<Stage> stages = dockerStages(read("Dockerfile"));
+        Stage run = stages.get(stages.size() - 1);
+        assertThat(run.user()).as("USER of the runtime stage").isNotBlank().isNotIn("root", "0", "0:0");
+        for (String name : nodesOfRole("query")) {
+            assertThat(run.volumes()).as(name + " --data-dir is the image's VOLUME")
+                    .contains(launcherOptions(name).dataDir().toAbsolutePath().normalize().toString());
+        }
+    }
+
+    @Test
+    void everyBuiltServiceUsesTheOneServiceImageAndTheOtherImagesArePlainDockerHubNames() {
+        Set<String> dockerfiles = new TreeSet<>();
+        for (String name : monitorServices()) {
+            JsonNode build = services.get(name).path("build");
+            String context = build.isTextual() ? build.asText() : build.path("context").asText(".");
+            String dockerfile = build.isObject() ? build.path("dockerfile").asText("Dockerfile") : "Dockerfile";
+            dockerfiles.add(ROOT.resolve(context).resolve(dockerfile).normalize().toString());
+        }
+        assertThat(dockerfiles).as("one Dockerfile for every serving-monitor node").hasSize(1);
+        List<String> images = new ArrayList<>();
+        fieldNames(services).forEach(name -> images.add(services.get(name).path("image").asText("")));
+        Matcher from = Pattern.compile("(?m)^FROM\\s+(\\S+)").matcher(withoutComments(read("Dockerfile")));
+        while (from.find()) {
+            images.add(from.group(1));
+        }
+        for (String image : images) {
+            if (!image.isEmpty()) {
+                // name[:tag], no registry host (a first path part with a dot or a port) and a pinned tag
+                assertThat(image).as("image " + image).matches("[a-z0-9][a-z0-9._-]*(/[a-z0-9][a-z0-9._-]*)?:[A-Za-z0-9._-]+")
+                        .doesNotContain("latest");
+            }
+        }
     }
 
     // ---- compose helpers
 
-    /** The services built from this repository: the serving-monitor instances. */
+    /** The services built from this repository: the serving-monitor nodes. */
     private List<String> monitorServices() {
         return fieldNames(services).stream().filter(name -> services.get(name).has("build")).toList();
+    }
+
+    /** The serving-monitor nodes whose command runs {@code role}. */
+    private List<String> nodesOfRole(String role) {
+        return monitorServices().stream().filter(name -> command(name).get(0).equals(role)).toList();
+    }
+
+    /** The Kafka brokers: the services of the {@code apache/kafka} image. */
+    private List<String> brokerServices() {
+        return fieldNames(services).stream()
+                .filter(name -> services.get(name).path("image").asText().startsWith("apache/kafka:")).toList();
+    }
+
+    /** The port of listener {@code name} in a {@code KAFKA_LISTENERS} value such as {@code PLAINTEXT://:9092,CONTROLLER://:9093}. */
+    private static int listenerPort(String listeners, String name) {
+        assertThat(listeners).as("KAFKA_LISTENERS").isNotNull();
+        for (String listener : listeners.split(",")) {
+            if (listener.startsWith(name + "://")) {
+                return Integer.parseInt(listener.substring(listener.lastIndexOf(':') + 1));
+            }
+        }
+        throw new AssertionError("no listener " + name + " in " + listeners);
+    }
+
+    /** Each nginx upstream with the host names of its servers. */
+    private Map<String, List<String>> nginxUpstreams() {
+        Map<String, List<String>> upstreams = new LinkedHashMap<>();
+        Matcher upstream = NGINX_UPSTREAM.matcher(withoutComments(read("deploy/nginx.conf")));
+        while (upstream.find()) {
+            List<String> servers = new ArrayList<>();
+            Matcher server = NGINX_SERVER.matcher(upstream.group(2));
+            while (server.find()) {
+                servers.add(server.group(1));
+            }
+            assertThat(servers).as("upstream " + upstream.group(1)).isNotEmpty();
+            upstreams.put(upstream.group(1), servers);
+        }
+        return upstreams;
     }
 
     /** The service that mounts the nginx config. */
@@ -272,17 +477,26 @@ class ComposeFileTest {
         return fronts.get(0);
     }
 
-    /** The options a monitor service starts with, its environment interpolated as compose would by default. */
-    private LauncherOptions launcherOptions(String service) {
+    /** A node's command, interpolated as compose would by default. */
+    private List<String> command(String service) {
         JsonNode command = services.get(service).path("command");
         List<String> args = new ArrayList<>();
         if (command.isTextual()) {
-            args.addAll(List.of(command.asText().trim().split("\\s+")));
+            args.addAll(List.of(interpolate(command.asText()).trim().split("\\s+")));
         } else {
             command.forEach(arg -> args.add(interpolate(arg.asText())));
         }
-        Role role = Role.byCommand(args.get(0)).orElseThrow(() -> new AssertionError(service + " command " + args));
-        return LauncherOptions.parse(role, args.subList(1, args.size()), environment(services.get(service)));
+        assertThat(args).as(service + " command").isNotEmpty();
+        return args;
+    }
+
+    /** The options a node starts with: its command and environment, as the launcher parses them. */
+    private LauncherOptions launcherOptions(String service) {
+        try {
+            return LauncherCommand.parse(command(service), environment(services.get(service)));
+        } catch (IllegalArgumentException e) {
+            throw new AssertionError(service + ": the launcher refuses its command or environment: " + e.getMessage(), e);
+        }
     }
 
     private static Map<String, String> environment(JsonNode service) {
@@ -299,18 +513,37 @@ class ComposeFileTest {
         return env;
     }
 
-    /** Compose interpolation with nothing set in the shell: defaults apply, the token secret is the operator's. */
+    /** Compose interpolation with nothing set in the shell: defaults apply, what has none is the operator's. */
     private static String interpolate(String value) {
         Matcher m = INTERPOLATION.matcher(value);
         StringBuilder out = new StringBuilder();
         while (m.find()) {
-            String expression = m.group(1);
-            int dash = expression.indexOf('-');
-            String replacement = dash >= 0 ? expression.substring(dash + 1) : SET_BY_THE_OPERATOR;
+            Interpolation interpolation = Interpolation.parse(m.group(1));
+            String replacement = interpolation.fallback() != null ? interpolation.fallback() : SET_BY_THE_OPERATOR;
             m.appendReplacement(out, Matcher.quoteReplacement(replacement));
         }
         m.appendTail(out);
         return out.toString();
+    }
+
+    /**
+     * One {@code ${...}}: {@code VAR}, {@code VAR:-default} / {@code VAR-default} (a fallback),
+     * {@code VAR:?message} / {@code VAR?message} (required: compose stops with the message).
+     */
+    private record Interpolation(String variable, String fallback, boolean required) {
+        private static final Pattern FORM = Pattern.compile("([A-Za-z_][A-Za-z0-9_]*)(?:(:?)([-?+])(.*))?", Pattern.DOTALL);
+
+        static Interpolation parse(String expression) {
+            Matcher m = FORM.matcher(expression);
+            assertThat(m.matches()).as("${" + expression + "} is a compose interpolation").isTrue();
+            String operator = m.group(3);
+            if (operator == null) {
+                return new Interpolation(m.group(1), null, false);
+            }
+            assertThat(operator).as("${" + expression + "}: ${VAR:+...} is not used").isNotEqualTo("+");
+            return operator.equals("-") ? new Interpolation(m.group(1), m.group(4), false)
+                    : new Interpolation(m.group(1), null, true);
+        }
     }
 
     private record Mount(String source, String target) {
@@ -363,7 +596,7 @@ class ComposeFileTest {
     }
 
     private record Stage(String name, Path workdir, List<Copy> copies, List<String> entrypoint, List<String> cmd,
-                         List<Integer> exposed) {
+                         List<Integer> exposed, String user, List<String> volumes) {
     }
 
     /** The stages of a Dockerfile with what these checks need (continuation lines joined). */
@@ -375,6 +608,8 @@ class ComposeFileTest {
         List<String> entrypoint = List.of();
         List<String> cmd = List.of();
         List<Integer> exposed = new ArrayList<>();
+        String user = null;
+        List<String> volumes = new ArrayList<>();
         for (String line : withoutComments(dockerfile).replace("\\\n", " ").split("\n")) {
             String[] words = line.trim().split("\\s+", 2);
             if (words[0].isEmpty()) {
@@ -385,7 +620,7 @@ class ComposeFileTest {
             switch (instruction) {
                 case "FROM" -> {
                     if (name != null) {
-                        stages.add(new Stage(name, workdir, copies, entrypoint, cmd, exposed));
+                        stages.add(new Stage(name, workdir, copies, entrypoint, cmd, exposed, user, volumes));
                     }
                     String[] from = rest.split("\\s+");
                     name = from.length == 3 && from[1].equalsIgnoreCase("AS") ? from[2] : "stage-" + stages.size();
@@ -394,7 +629,11 @@ class ComposeFileTest {
                     entrypoint = List.of();
                     cmd = List.of();
                     exposed = new ArrayList<>();
+                    user = null;
+                    volumes = new ArrayList<>();
                 }
+                case "USER" -> user = rest;
+                case "VOLUME" -> volumes.addAll(rest.startsWith("[") ? execForm(rest) : List.of(rest.split("\\s+")));
                 case "WORKDIR" -> workdir = workdir.resolve(rest);
                 case "COPY" -> {
                     List<String> parts = new ArrayList<>(List.of(rest.split("\\s+")));
@@ -424,7 +663,7 @@ class ComposeFileTest {
             }
         }
         assertThat(name).as("a FROM in the Dockerfile").isNotNull();
-        stages.add(new Stage(name, workdir, copies, entrypoint, cmd, exposed));
+        stages.add(new Stage(name, workdir, copies, entrypoint, cmd, exposed, user, volumes));
         return stages;
     }
 
