@@ -46,14 +46,6 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(300)
 class NginxFrontTest {
 
-    /**
-     * Flip to true once {@code serving-monitor ingest} and {@code serving-monitor query} exist: the
-     * ingest upstream then runs {@code ingest} (no Streams) and the query upstream {@code query}.
-     * Until then both run {@code standalone} (the whole API each, one application id, one broker,
-     * one token secret), so routing is proven by where the calls land, not by what a node refuses.
-     */
-    private static final boolean ROLES_EXIST = true;
-
     private static final String COMPANY = "front-co";
     private static final String KEY = "front-key";
     private static final String SECRET = "front-secret";
@@ -374,12 +366,11 @@ class NginxFrontTest {
         }
 
         /**
-         * Starts the node of {@code upstream} ("ingest" or "query"): the command of that name once
-         * the roles exist, else {@code standalone}; every node that runs Streams shares the
-         * application id.
+         * Starts the node of {@code upstream} ("ingest" or "query"): the command of that name;
+         * every node that runs Streams shares the application id.
          */
         static Node start(String upstream, String applicationId, Path credentials) throws IOException {
-            String command = ROLES_EXIST ? upstream : "standalone";
+            String command = upstream;
             int port = freePort();
             List<String> args = new ArrayList<>(List.of(
                     Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx384m",
