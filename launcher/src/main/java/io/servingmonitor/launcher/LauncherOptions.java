@@ -46,6 +46,8 @@ import java.util.Optional;
  *                         tag for rack-aware standbys; empty when not set
  * @param maxStandbyLag    the most offsets behind its changelog a standby (or restoring) copy may be
  *                         to answer a read whose active copy cannot; 0 disables such stale reads
+ * @param fleetMetricsMaxSeries the most endpoints this node exports fleet gauges for (the largest);
+ *                         0 turns the fleet gauges off
  */
 public record LauncherOptions(
         String host,
@@ -77,7 +79,8 @@ public record LauncherOptions(
         Duration writeTimeout,
         Optional<String> region,
         Optional<String> zone,
-        long maxStandbyLag) {
+        long maxStandbyLag,
+        int fleetMetricsMaxSeries) {
 
     /** The environment variable that may carry the token secret instead of a flag (keeps it out of `ps`). */
     public static final String TOKEN_SECRET_ENV = "SERVING_MONITOR_TOKEN_SECRET";
@@ -132,6 +135,8 @@ public record LauncherOptions(
             "  --max-standby-lag N        a partition whose owner cannot answer (down, restoring, rebalancing) is read",
             "                             from a standby copy at most N offsets behind its changelog (default 10000;",
             "                             0: never, such reads wait for the owner or answer 503)",
+            "  --fleet-metrics-max-series N  endpoints (company, url) this node exports gauges for in /metrics, the",
+            "                             largest by instances, then requests; the rest counted (default 1000; 0: none)",
             "",
             "       serving-monitor hash-secret [--iterations N] < secret",
             "                             prints a salted hash (PBKDF2-HMAC-SHA256) of the secret read from stdin,",
@@ -175,6 +180,7 @@ public record LauncherOptions(
         String region = null;
         String zone = null;
         long maxStandbyLag = StandbyLagBound.DEFAULT_MAX_LAG;
+        int fleetMetricsMaxSeries = DEFAULT_FLEET_METRICS_MAX_SERIES;
 
         for (int i = 0; i < args.size(); i++) {
             String flag = args.get(i);
@@ -232,6 +238,7 @@ public record LauncherOptions(
                 case "--region" -> region = shortName(flag, value);
                 case "--zone" -> zone = shortName(flag, value);
                 case "--max-standby-lag" -> maxStandbyLag = intIn(flag, value, 0, Integer.MAX_VALUE);
+                case "--fleet-metrics-max-series" -> fleetMetricsMaxSeries = intIn(flag, value, 0, 1_000_000);
                 default -> throw new IllegalArgumentException("unknown option " + flag + "\n" + USAGE);
             }
         }
@@ -252,8 +259,12 @@ public record LauncherOptions(
                 new TopicSettings(partitions, (short) replication), resolutions, minChart, bodyLimit,
                 Optional.ofNullable(secret), standby, trustedProxies, autoRegister, autoUnregister, streamThreads,
                 rocksDbMemory, maxClockSkew, rateLimit, idleTimeout, minRequestRate, readQueue, metricGrace,
-                sessionTimeout, writeTimeout, Optional.ofNullable(region), Optional.ofNullable(zone), maxStandbyLag);
+                sessionTimeout, writeTimeout, Optional.ofNullable(region), Optional.ofNullable(zone), maxStandbyLag,
+                fleetMetricsMaxSeries);
     }
+
+    /** Endpoints with fleet gauges per node by default: a dashboard's worth, small next to a scrape's other series. */
+    static final int DEFAULT_FLEET_METRICS_MAX_SERIES = 1000;
 
     /** A region or zone name: what {@link ContainerEvent#REGION_NAME} allows (and a client tag value can hold). */
     private static String shortName(String flag, String value) {

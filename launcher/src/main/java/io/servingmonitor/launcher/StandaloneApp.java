@@ -180,6 +180,9 @@ public final class StandaloneApp implements AutoCloseable {
         QueryRouter router = new QueryRouter(queries, new StoreReads(readExecutor, queryConfig.readTimeout()),
                 new KafkaStreamsLocator(streams.streams(), new HostInfo(options.advertisedHost(), port)),
                 new PeerClient(internalTokens, PEER_CONNECT_TIMEOUT), lagBound.staleReadsAllowed());
+        if (options.fleetMetricsMaxSeries() > 0) {
+            metrics.bindFleet(() -> queries.fleet(queries.now(), options.fleetMetricsMaxSeries()));
+        }
         QueryActions queryActions = new QueryActions(router);
         InternalQueryRoutes internalRoutes = new InternalQueryRoutes(internalTokens, router);
 

@@ -414,6 +414,15 @@ class LauncherOptionsTest {
     }
 
     @Test
+    void fleetMetricsMaxSeriesDefaultsTo1000AndZeroTurnsTheFleetGaugesOff() {
+        assertThat(parse().fleetMetricsMaxSeries()).isEqualTo(1000);
+        assertThat(parse("--fleet-metrics-max-series", "25").fleetMetricsMaxSeries()).isEqualTo(25);
+        assertThat(parse("--fleet-metrics-max-series", "0").fleetMetricsMaxSeries()).isZero();
+        assertThatThrownBy(() -> parse("--fleet-metrics-max-series", "-1")).hasMessageContaining("--fleet-metrics-max-series");
+        assertThat(LauncherOptions.USAGE).contains("--fleet-metrics-max-series N");
+    }
+
+    @Test
     void maxStandbyLagDefaultsTo10000OffsetsAndZeroTurnsStaleReadsOff() {
         assertThat(parse().maxStandbyLag()).isEqualTo(10_000);
         assertThat(parse("--max-standby-lag", "250").maxStandbyLag()).isEqualTo(250);
