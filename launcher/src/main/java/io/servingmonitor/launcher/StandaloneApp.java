@@ -222,6 +222,11 @@ public final class StandaloneApp implements AutoCloseable {
         return bootstrapServers;
     }
 
+    /** The HTTP app (tests look at its routes). */
+    Javalin http() {
+        return http;
+    }
+
     /** The Streams instance (tests look at its metadata). */
     StreamsRunner streamsRunner() {
         return streams;
