@@ -8,6 +8,7 @@ import io.servingmonitor.api.client.ServingClient;
 import io.servingmonitor.launcher.MetricsEndpointTest.Sample;
 import io.servingmonitor.launcher.MetricsEndpointTest.Scrape;
 import io.servingmonitor.testkafka.KafkaFixture;
+import io.servingmonitor.topics.Json;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -16,7 +17,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -49,7 +54,8 @@ class FleetMetricsTest {
 
     @BeforeAll
     static void startApps() throws Exception {
-        Path credentials = TestApps.credentials(dir, "fleet-a:key-a:secret-a", "fleet-b:key-b:secret-b");
+        Path credentials = TestApps.credentials(dir, "fleet-a:key-a:secret-a", "fleet-b:key-b:secret-b",
+                "fleet-c:key-c:secret-c", "fleet-d:key-d:secret-d");
         app = TestApps.startRunning(KAFKA, dir.resolve("open"), credentials, "fleet-metrics", "--stream-threads", "1");
         capped = TestApps.startRunning(KAFKA, dir.resolve("capped"), credentials, "fleet-capped",
                 "--stream-threads", "1", "--fleet-metrics-max-series", "2");
@@ -109,21 +115,82 @@ class FleetMetricsTest {
 
     @Test
     void capKeepsTheLargestEndpointsAndCountsTheOthers() throws Exception {
-        ServingClient a = client(capped, "a");
-        ServingClient b = client(capped, "b");
-        ok(a.post("serving.container_status_report", report("cap-1", "/serve/two", 10, 1, 1)));
-        ok(a.post("serving.container_status_report", report("cap-2", "/serve/two", 10, 1, 1)));
-        ok(b.post("serving.container_status_report", report("cap-3", "/serve/busy", 5000, 1, 1)));
-        ok(a.post("serving.container_status_report", report("cap-4", "/serve/quiet", 7, 1, 1)));
-        ok(b.post("serving.container_status_report", report("cap-5", "/serve/idle", 0, 1, 1)));
+        // Both apps read the one container-events topic of the shared broker, so the capped one sees
+        // every endpoint of this JVM's tests; the uncapped one shows how many there are.
+        ServingClient d = client(capped, "d");
+        for (int i = 0; i < 6; i++) {
+            ok(d.post("serving.container_status_report", report("cap-most-" + i, "/serve/most", 10, 1, 1)));
+        }
+        for (int i = 0; i < 5; i++) {
+            ok(d.post("serving.container_status_report", report("cap-next-" + i, "/serve/next", 10, 1, 1)));
+        }
+        for (int i = 0; i < 5; i++) {
+            ok(d.post("serving.container_status_report", report("cap-fewer-requests-" + i, "/serve/fewer-requests", 9, 1, 1)));
+        }
+        ok(d.post("serving.container_status_report", report("cap-small", "/serve/small", 5000, 1, 1)));
+        Scrape all = eventually(app, s -> s.samples(INSTANCES).stream().filter(sample -> sample.labels().get("company")
+                .equals("fleet-d")).count() == 4);
+        int endpoints = all.samples(INSTANCES).size();
 
-        Scrape metrics = eventually(capped, s -> Double.valueOf(2).equals(value(s, DROPPED, Map.of())));
+        Scrape metrics = eventually(capped, s -> Double.valueOf(endpoints - 2).equals(value(s, DROPPED, Map.of()))
+                && s.samples(INSTANCES).size() == 2);
 
         assertThat(metrics.samples(INSTANCES)).extracting(Sample::labels).containsExactlyInAnyOrder(
-                endpoint("fleet-a", "/serve/two"), endpoint("fleet-b", "/serve/busy"));
+                endpoint("fleet-d", "/serve/most"), endpoint("fleet-d", "/serve/next"));
+        assertThat(metrics.samples(INSTANCES)).extracting(Sample::value).containsExactlyInAnyOrder(6.0, 5.0);
         assertThat(metrics.samples(RPM)).hasSize(2);
         assertThat(metrics.samples(LATENCY)).hasSize(2);
+        assertThat(metrics.value(DROPPED, Map.of())).as("left out: %s endpoints less the 2 kept", endpoints)
+                .isEqualTo(endpoints - 2).isGreaterThanOrEqualTo(2);
     }
+
+    @Test
+    void everyMetricTheGrafanaDashboardQueriesIsExported() throws Exception {
+        ServingClient c = client(app, "c");
+        ok(c.post("serving.container_status_report", report("dash-1", "/serve/dashboard", 1, 1, 1)));
+        ok(c.post("serving.register_container", loading("dash-loading")));
+        ok(c.post("serving.get_endpoints", "{}"));
+        JsonNode dashboard = Json.mapper().readTree(
+                ComposeFileTest.repositoryRoot().resolve("deploy/grafana-dashboard.json").toFile());
+        Set<String> queried = new TreeSet<>();
+        dashboard.findValues("expr").forEach(expr -> queried.addAll(metricNames(expr.asText())));
+        dashboard.at("/templating/list").forEach(variable -> {
+            // label_values(METRIC{...}, LABEL): Grafana's, not PromQL; the metric is its first argument.
+            Matcher labelValues = Pattern.compile("label_values\\(([^,]+),").matcher(variable.path("definition").asText());
+            if (labelValues.find()) {
+                queried.addAll(metricNames(labelValues.group(1)));
+            }
+        });
+        assertThat(queried).contains(INSTANCES, RPM, LATENCY, LOADING, DROPPED, "http_server_requests_seconds_count",
+                "http_server_requests_seconds_bucket");
+
+        Scrape metrics = eventually(app, s -> Double.valueOf(1).equals(value(s, INSTANCES, endpoint("fleet-c", "/serve/dashboard")))
+                && !s.samples(LOADING).isEmpty());
+        Set<String> exported = new TreeSet<>(metrics.samples().stream().map(Sample::name).toList());
+
+        assertThat(exported).containsAll(queried);
+    }
+
+    /**
+     * The metric names a PromQL expression reads: its identifiers, less label matchers, label lists
+     * ({@code by (...)}), ranges, strings, functions (followed by a parenthesis) and keywords.
+     */
+    static Set<String> metricNames(String promql) {
+        String bare = promql.replaceAll("\"(?:[^\"\\\\]|\\\\.)*\"", "\"\"")
+                .replaceAll("\\{[^}]*}", " ")
+                .replaceAll("\\[[^]]*]", " ")
+                .replaceAll("\\b(by|without|on|ignoring|group_left|group_right)\\s*\\([^)]*\\)", " ");
+        Set<String> names = new TreeSet<>();
+        Matcher identifier = Pattern.compile("(?<![$\\w.])([a-zA-Z_:][a-zA-Z0-9_:]*)(\\s*\\()?").matcher(bare);
+        while (identifier.find()) {
+            if (identifier.group(2) == null && !PROMQL_WORDS.contains(identifier.group(1))) {
+                names.add(identifier.group(1));
+            }
+        }
+        return names;
+    }
+
+    private static final Set<String> PROMQL_WORDS = Set.of("and", "or", "unless", "bool", "offset", "inf", "nan");
 
     private static Map<String, String> endpoint(String company, String url) {
         return Map.of("company", company, "url", url);
