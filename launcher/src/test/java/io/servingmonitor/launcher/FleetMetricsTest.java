@@ -171,6 +171,17 @@ class FleetMetricsTest {
         assertThat(exported).containsAll(queried);
     }
 
+    @Test
+    void metricNamesAreReadFromPromQlWithoutFunctionsLabelsOrRanges() {
+        assertThat(metricNames("histogram_quantile(0.95, sum by (le, action) (rate(http_server_requests_seconds_bucket"
+                + "{action=~\"serving\\\\..*|auth\\\\.login\"}[$__rate_interval])))"))
+                .containsExactly("http_server_requests_seconds_bucket");
+        assertThat(metricNames("sum by (company, url) (serving_monitor_endpoint_requests_per_minute{company=~\"$company\"}"
+                + " * serving_monitor_endpoint_instances{url=~\"$url\"}) or vector(0)"))
+                .containsExactly("serving_monitor_endpoint_instances", "serving_monitor_endpoint_requests_per_minute");
+        assertThat(metricNames("count(max by (company, url) (no_such_metric))")).containsExactly("no_such_metric");
+    }
+
     /**
      * The metric names a PromQL expression reads: its identifiers, less label matchers, label lists
      * ({@code by (...)}), ranges, strings, functions (followed by a parenthesis) and keywords.
