@@ -10,6 +10,7 @@ import com.typesafe.config.ConfigRenderOptions;
 import com.typesafe.config.ConfigValue;
 import io.servingmonitor.topics.Json;
 import java.io.UncheckedIOException;
+import java.util.Collections;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.TreeMap;
@@ -26,7 +27,7 @@ import java.util.TreeMap;
  * description of its schema, not a field.
  *
  * @param definitions the {@code _definitions}, by name (with those of the included files)
- * @param actions     the actions by full name ({@code serving.get_endpoints})
+ * @param actions     the actions by full name ({@code serving.get_endpoints}), sorted
  */
 public record ClearMlSchema(String service, Map<String, ObjectNode> definitions, Map<String, Action> actions) {
 
@@ -69,7 +70,8 @@ public record ClearMlSchema(String service, Map<String, ObjectNode> definitions,
                         (ObjectNode) action.get("request"), (ObjectNode) action.get("response")));
             }
         }
-        return new ClearMlSchema(service, Map.copyOf(definitions), Map.copyOf(actions));
+        // Sorted by name, so that the document lists them in a stable order.
+        return new ClearMlSchema(service, Collections.unmodifiableMap(definitions), Collections.unmodifiableMap(actions));
     }
 
     private static ObjectNode schema(ConfigValue value) {

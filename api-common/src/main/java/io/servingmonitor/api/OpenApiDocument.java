@@ -64,9 +64,9 @@ public final class OpenApiDocument {
         ObjectNode info = doc.putObject("info");
         info.put("title", "serving-monitor: the ClearML " + schema.service() + " API");
         info.put("version", API_VERSION);
-        info.put("description", "Every action is served at /" + schema.service() + ".<action> and at"
-                + " /v<major.minor>/" + schema.service() + ".<action> for any version from " + API_VERSION
-                + " up (e.g. the web UI's /v999.0/), by GET or POST, with a JSON body on either (the ClearML SDK sends"
+        info.put("description", "Every action is served at `/" + schema.service() + ".{action}` and at"
+                + " `/v{major.minor}/" + schema.service() + ".{action}` for any version from " + API_VERSION
+                + " up (e.g. the web UI's `/v999.0/`), by GET or POST, with a JSON body on either (the ClearML SDK sends"
                 + " GET with a body; a GET without body takes its fields from the query string; an empty body is {})."
                 + " Every answer, success or error, is the ClearML envelope {meta, data} with the HTTP status equal to"
                 + " meta.result_code. The company (tenant) comes from the credential, never from the body.");
