@@ -8,7 +8,8 @@ import java.util.function.Consumer;
 
 /**
  * Builds the Javalin app of a deployment: the given ClearML actions (one API's, or both APIs'
- * for the single process) plus {@code auth.login}, and whatever {@code extra} adds (e.g.
+ * for the single process) plus {@code auth.login}, the API's description ({@link ApiDocs}:
+ * {@code /openapi.json}, {@code /docs}), and whatever {@code extra} adds (e.g.
  * {@code /health}; it should not register exception or error handlers: the ClearML envelope
  * ones replace them). Not started; call {@code start(port)}.
  */
@@ -31,6 +32,7 @@ public final class ServingHttp {
             javalin.startup.showOldJavalinVersionWarning = false;
             // extra first, so that our exception mapper and error envelopes are the ones in force
             extra.accept(javalin);
+            ApiDocs.install(javalin);
             routes.install(javalin);
         });
     }

@@ -58,6 +58,8 @@ import org.apache.kafka.streams.state.HostInfo;
  *                         tag for rack-aware standbys; empty when not set
  * @param maxStandbyLag    the most offsets behind its changelog a standby (or restoring) copy may be
  *                         to answer a read whose active copy cannot; 0 disables such stale reads
+ * @param fleetMetricsMaxSeries the most endpoints this node exports fleet gauges for (the largest);
+ *                         0 turns the fleet gauges off
  * @param role             what this process serves
  * @param queryNodes       query nodes an ingest node asks whether a container is registered (strict
  *                         registration modes); empty elsewhere
@@ -93,6 +95,7 @@ public record LauncherOptions(
         Optional<String> region,
         Optional<String> zone,
         long maxStandbyLag,
+        int fleetMetricsMaxSeries,
         Role role,
         List<HostInfo> queryNodes) {
 
@@ -177,7 +180,9 @@ public record LauncherOptions(
                     "--standby-replicas go to other zones (default none)"),
             option("--max-standby-lag", "N", READS, "a partition whose owner cannot answer (down, restoring, rebalancing) is read",
                     "from a standby copy at most N offsets behind its changelog (default 10000;",
-                    "0: never, such reads wait for the owner or answer 503)"));
+                    "0: never, such reads wait for the owner or answer 503)"),
+            option("--fleet-metrics-max-series", "N", READS, "endpoints (company, url) this node exports gauges for in /metrics, the",
+                    "largest by instances, then requests; the rest counted (default 1000; 0: none)"));
 
     private static final Map<String, Option> BY_FLAG = OPTIONS.stream()
             .collect(Collectors.toMap(Option::flag, o -> o, (a, b) -> a, LinkedHashMap::new));
@@ -296,6 +301,7 @@ public record LauncherOptions(
         String region = null;
         String zone = null;
         long maxStandbyLag = StandbyLagBound.DEFAULT_MAX_LAG;
+        int fleetMetricsMaxSeries = DEFAULT_FLEET_METRICS_MAX_SERIES;
         List<HostInfo> queryNodes = List.of();
         String metricGraceSource = "--metric-grace";
 
@@ -347,6 +353,7 @@ public record LauncherOptions(
                 case "--region" -> region = shortName(flag, value);
                 case "--zone" -> zone = shortName(flag, value);
                 case "--max-standby-lag" -> maxStandbyLag = intIn(flag, value, 0, Integer.MAX_VALUE);
+                case "--fleet-metrics-max-series" -> fleetMetricsMaxSeries = intIn(flag, value, 0, 1_000_000);
                 case "--query-nodes" -> queryNodes = hostsAndPorts(flag, value);
                 default -> throw new IllegalStateException("listed in OPTIONS but not parsed: " + setting.flag());
             }
@@ -386,8 +393,11 @@ public record LauncherOptions(
                 new TopicSettings(partitions, (short) replication), resolutions, minChart, bodyLimit,
                 Optional.ofNullable(secret), standby, trustedProxies, autoRegister, autoUnregister, streamThreads,
                 rocksDbMemory, maxClockSkew, rateLimit, idleTimeout, minRequestRate, readQueue, metricGrace,
-                sessionTimeout, writeTimeout, Optional.ofNullable(region), Optional.ofNullable(zone), maxStandbyLag, role, queryNodes);
+                sessionTimeout, writeTimeout, Optional.ofNullable(region), Optional.ofNullable(zone), maxStandbyLag, fleetMetricsMaxSeries, role, queryNodes);
     }
+
+    /** Endpoints with fleet gauges per node by default: a dashboard's worth, small next to a scrape's other series. */
+    static final int DEFAULT_FLEET_METRICS_MAX_SERIES = 1000;
 
     /** A region or zone name: what {@link ContainerEvent#REGION_NAME} allows (and a client tag value can hold). */
     private static String shortName(String flag, String value) {

@@ -14,17 +14,22 @@ import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.servingmonitor.processor.SkippedRecords;
+import io.servingmonitor.query.FleetSnapshot;
+import java.util.function.Supplier;
 
 /**
  * The process's operational metrics, served unauthenticated at {@code GET /metrics} in the
  * Prometheus text format: JVM (memory, GC, threads, classes) and process (CPU, uptime) from the
  * start, Kafka clients once {@link #bind bound}, every HTTP request ({@link HttpRequestMetrics}),
  * the accepted events ({@link CountingEventPublisher}) and the records Kafka Streams skipped
- * ({@link #bindSkippedRecords}).
+ * ({@link #bindSkippedRecords}) and the fleet gauges ({@link #bindFleet}).
  *
  * <p>Labels never carry customer data (companies, containers, urls): only action names, HTTP
  * statuses, ClearML subcodes, event types and Kafka's own client, thread, task, topic and store
- * names. Each app has its own registry, never Micrometer's global one, so that several apps in
+ * names; except the fleet gauges, whose {@code company} and {@code url} labels are the point
+ * (turned off with {@code --fleet-metrics-max-series 0}). Never a container id.
+ *
+ * <p>Each app has its own registry, never Micrometer's global one, so that several apps in
  * one JVM (the tests) do not mix their figures.
  */
 final class OperationalMetrics implements AutoCloseable {
@@ -36,6 +41,8 @@ final class OperationalMetrics implements AutoCloseable {
     static final String SKIPPED_RECORDS = "serving_monitor_records_skipped";
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    /** Null until {@link #bindFleet}. */
+    private volatile FleetGauges fleet;
     // The only JVM binder holding a resource (GC notification listeners), released on close.
     private final JvmGcMetrics gc = new JvmGcMetrics();
 
@@ -74,6 +81,14 @@ final class OperationalMetrics implements AutoCloseable {
         }
     }
 
+    /**
+     * Adds the fleet gauges ({@link FleetGauges}) read from {@code snapshot} (this node's local
+     * active partitions), refreshed when scraped.
+     */
+    void bindFleet(Supplier<FleetSnapshot> snapshot) {
+        fleet = new FleetGauges(registry, snapshot);
+    }
+
     /** Adds {@code GET /metrics} and the timing of every request to {@code javalin}. */
     void install(JavalinConfig javalin) {
         HttpRequestMetrics requests = new HttpRequestMetrics(registry);
@@ -82,6 +97,10 @@ final class OperationalMetrics implements AutoCloseable {
     }
 
     private void scrape(Context ctx) {
+        FleetGauges gauges = fleet;
+        if (gauges != null) {
+            gauges.refresh();
+        }
         ctx.contentType(CONTENT_TYPE).result(registry.scrape(CONTENT_TYPE));
     }
 

@@ -103,6 +103,9 @@ final class ReadSide implements AutoCloseable {
         router = new QueryRouter(queries, new StoreReads(readExecutor, queryConfig.readTimeout()),
                 new KafkaStreamsLocator(streams.streams(), new HostInfo(options.advertisedHost(), port)),
                 new PeerClient(internalTokens, PEER_CONNECT_TIMEOUT), lagBound.staleReadsAllowed());
+        if (options.fleetMetricsMaxSeries() > 0) {
+            metrics.bindFleet(() -> queries.fleet(queries.now(), options.fleetMetricsMaxSeries()));
+        }
         actions = new QueryActions(router);
         internalRoutes = new InternalQueryRoutes(internalTokens, router);
     }

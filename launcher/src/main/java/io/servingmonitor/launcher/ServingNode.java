@@ -169,6 +169,11 @@ public final class ServingNode implements AutoCloseable {
         return role == Role.STANDALONE ? "" : role.command() + " node, ";
     }
 
+    /** The HTTP app (tests look at its routes). */
+    Javalin http() {
+        return http;
+    }
+
     /** The HTTP port actually bound. */
     public int port() {
         return http.port();

@@ -63,6 +63,11 @@ public final class StandaloneApp implements AutoCloseable {
         node = closer.add(ServingNode.start(options, bootstrapServers, clock, out));
     }
 
+    /** The HTTP app (tests look at its routes). */
+    io.javalin.Javalin http() {
+        return node.http();
+    }
+
     /** The HTTP port actually bound. */
     public int port() {
         return node.port();

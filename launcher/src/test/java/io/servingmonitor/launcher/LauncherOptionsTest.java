@@ -416,6 +416,15 @@ class LauncherOptionsTest {
     }
 
     @Test
+    void fleetMetricsMaxSeriesDefaultsTo1000AndZeroTurnsTheFleetGaugesOff() {
+        assertThat(parse().fleetMetricsMaxSeries()).isEqualTo(1000);
+        assertThat(parse("--fleet-metrics-max-series", "25").fleetMetricsMaxSeries()).isEqualTo(25);
+        assertThat(parse("--fleet-metrics-max-series", "0").fleetMetricsMaxSeries()).isZero();
+        assertThatThrownBy(() -> parse("--fleet-metrics-max-series", "-1")).hasMessageContaining("--fleet-metrics-max-series");
+        assertThat(LauncherOptions.USAGE).contains("--fleet-metrics-max-series N");
+    }
+
+    @Test
     void maxStandbyLagDefaultsTo10000OffsetsAndZeroTurnsStaleReadsOff() {
         assertThat(parse().maxStandbyLag()).isEqualTo(10_000);
         assertThat(parse("--max-standby-lag", "250").maxStandbyLag()).isEqualTo(250);
@@ -461,7 +470,8 @@ class LauncherOptionsTest {
             Map.entry("--max-clock-skew", "5s"), Map.entry("--rate-limit", "10/s"), Map.entry("--idle-timeout", "7s"),
             Map.entry("--min-request-rate", "100"), Map.entry("--read-queue", "77"), Map.entry("--metric-grace", "2m"),
             Map.entry("--session-timeout", "20s"), Map.entry("--write-timeout", "4s"),
-            Map.entry("--region", "eu-west-1"), Map.entry("--zone", "eu-west-1a"), Map.entry("--max-standby-lag", "500"));
+            Map.entry("--region", "eu-west-1"), Map.entry("--zone", "eu-west-1a"), Map.entry("--max-standby-lag", "500"),
+            Map.entry("--fleet-metrics-max-series", "50"));
 
     @Test
     void everyOptionHasTheEnvironmentVariableNamedAfterItsFlag() {

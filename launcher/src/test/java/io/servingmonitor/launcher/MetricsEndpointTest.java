@@ -162,10 +162,17 @@ class MetricsEndpointTest {
     }
 
     @Test
-    void noCompanyContainerOrUrlAppearsAnywhereInTheMetrics() throws Exception {
+    void noContainerOrEndpointNameAppearsAndCompanyAndUrlOnlyAsFleetGaugeLabels() throws Exception {
         String text = get("/metrics").body();
 
-        assertThat(text).doesNotContain(COMPANY, CONTAINER, ENDPOINT_NAME, URL);
+        assertThat(text).doesNotContain(CONTAINER, ENDPOINT_NAME);
+        for (String line : text.split("\n")) {
+            if (line.contains(COMPANY) || line.contains(URL)) {
+                assertThat(line).as("a line naming the company or url")
+                        .matches("serving_monitor_(endpoint_instances|endpoint_requests_per_minute|endpoint_latency_ms"
+                                + "|loading_instances)\\{.*");
+            }
+        }
     }
 
     private static String report() {

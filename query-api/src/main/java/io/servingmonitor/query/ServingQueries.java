@@ -19,6 +19,8 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.TreeMap;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.kstream.Windowed;
@@ -84,18 +86,78 @@ public final class ServingQueries {
                      stores.endpointSummaries().prefixScan(EndpointKey.companyPrefix(company), PREFIX)) {
             while (it.hasNext()) {
                 KeyValue<EndpointKey, EndpointSummary> next = it.next();
-                if (next.value.allLiveAt(now)) {
-                    rows.add(next.value.toRow(next.key.url()));
-                    continue;
-                }
-                List<EndpointMember> live = liveMembers(next.key, now);
-                if (!live.isEmpty()) {
-                    rows.add(EndpointSummary.of(live, EndpointSummary.minExpiry(live)).toRow(next.key.url()));
+                EndpointStats row = liveRow(next.key, next.value, now);
+                if (row != null) {
+                    rows.add(row);
                 }
             }
         }
         rows.sort(Comparator.comparing(EndpointStats::url));
         return new EndpointsResponse(rows);
+    }
+
+    /**
+     * The fleet figures of every company in the stores this lookup reads (with the instance's
+     * lookup: every partition it holds as active, never standbys, so that no endpoint is counted
+     * on two instances), at {@code now} (epoch ms). One scan of the endpoint summaries (one small
+     * value per endpoint, not per container) and one of the loading containers; only the
+     * {@code maxEndpoints} largest endpoints (by instances, then requests) are kept in memory.
+     *
+     * @param maxEndpoints at least 1
+     */
+    public FleetSnapshot fleet(long now, int maxEndpoints) {
+        if (maxEndpoints < 1) {
+            throw new IllegalArgumentException("maxEndpoints must be at least 1, not " + maxEndpoints);
+        }
+        PriorityQueue<FleetSnapshot.Endpoint> largest = new PriorityQueue<>(LARGEST.reversed());
+        int dropped = 0;
+        try (KeyValueIterator<EndpointKey, EndpointSummary> it = stores.endpointSummaries().all()) {
+            while (it.hasNext()) {
+                KeyValue<EndpointKey, EndpointSummary> next = it.next();
+                EndpointStats row = liveRow(next.key, next.value, now);
+                if (row == null) {
+                    continue;
+                }
+                largest.add(new FleetSnapshot.Endpoint(next.key.company(), row.url(), row.instances(), row.requests(),
+                        row.requestsMin(), row.latencyMs()));
+                if (largest.size() > maxEndpoints) {
+                    largest.poll();
+                    dropped++;
+                }
+            }
+        }
+        Map<String, Integer> loading = new TreeMap<>();
+        try (KeyValueIterator<ContainerKey, LoadingEntry> it = stores.loading().all()) {
+            while (it.hasNext()) {
+                KeyValue<ContainerKey, LoadingEntry> next = it.next();
+                if (next.value.isLiveAt(now)) {
+                    loading.merge(next.key.company(), 1, Integer::sum);
+                }
+            }
+        }
+        List<FleetSnapshot.Endpoint> kept = new ArrayList<>(largest);
+        kept.sort(LARGEST);
+        return new FleetSnapshot(kept, loading, dropped);
+    }
+
+    /** Largest first: most instances, then most requests; ties by company and url, so the cap is deterministic. */
+    private static final Comparator<FleetSnapshot.Endpoint> LARGEST = Comparator
+            .comparingInt(FleetSnapshot.Endpoint::instances).reversed()
+            .thenComparing(Comparator.comparingLong(FleetSnapshot.Endpoint::requests).reversed())
+            .thenComparing(FleetSnapshot.Endpoint::company)
+            .thenComparing(FleetSnapshot.Endpoint::url);
+
+    /**
+     * The {@code get_endpoints} row of {@code endpoint} at {@code now}, or null when none of its
+     * containers is live: from its summary, or made again from its live containers when one of
+     * those counted is past its expiry (not yet removed).
+     */
+    private EndpointStats liveRow(EndpointKey endpoint, EndpointSummary summary, long now) {
+        if (summary.allLiveAt(now)) {
+            return summary.toRow(endpoint.url());
+        }
+        List<EndpointMember> live = liveMembers(endpoint, now);
+        return live.isEmpty() ? null : EndpointSummary.of(live, EndpointSummary.minExpiry(live)).toRow(endpoint.url());
     }
 
     /** {@code get_loading_instances}: the company's live containers that have no url yet. */

@@ -59,6 +59,31 @@ class ServingQueriesTest {
     }
 
     @Test
+    void fleetKeepsTheLargestEndpointsOfEveryCompanyAndCountsTheRest() {
+        String urlC = "https://serve.example/c";
+        topology.send(
+                report("c1", URL_A, at(1), load(10, 100, 4.0, 20)),
+                report("c2", URL_A, at(1), load(10, 300, 6.0, 30)),
+                report("other-co", "c3", URL_B, at(1), load(10, 5000, 1.0, 7)),
+                report("c4", urlC, at(1), load(10, 1000, 1.0, 9)),
+                register("c5", null, at(1), 600),
+                register("other-co", "c6", null, at(1), 600),
+                register("other-co", "c7", null, at(1), 5));
+        clock.set(at(7));
+
+        FleetSnapshot snapshot = queries.fleet(clock.millis(), 2);
+
+        // URL_A has most instances; URL_B beats urlC on requests; urlC is left out.
+        assertThat(snapshot.endpoints()).containsExactly(
+                new FleetSnapshot.Endpoint(Events.COMPANY, URL_A, 2, 400, 5.0, 25),
+                new FleetSnapshot.Endpoint("other-co", URL_B, 1, 5000, 1.0, 7));
+        assertThat(snapshot.droppedEndpoints()).isEqualTo(1);
+        assertThat(snapshot.loadingByCompany()).as("c7 expired at 6 s")
+                .containsExactlyInAnyOrderEntriesOf(java.util.Map.of(Events.COMPANY, 1, "other-co", 1));
+        assertThat(queries.fleet(clock.millis(), 1000).droppedEndpoints()).isZero();
+    }
+
+    @Test
     void expiredContainerIsHiddenBeforeTheExpiryPunctuatorRuns() {
         topology.send(register("c1", URL_A, at(0), 10), register("c2", URL_A, at(0), 600));
         clock.set(at(10));
