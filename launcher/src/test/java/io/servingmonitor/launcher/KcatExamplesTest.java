@@ -371,11 +371,13 @@ class KcatExamplesTest {
         assertThat(done.test(output)).as("example %s never showed the expected record; last output:%n%s", id, output).isTrue();
     }
 
-    /** The output's lines split at tabs; each must have {@code count} columns. */
+    /**
+     * The output's lines of {@code count} tab-separated columns. Other lines are left out: a record
+     * another test of this JVM wrote straight to container-events may hold any bytes, line breaks
+     * and tabs included, while the records this test looks for are all one line.
+     */
     private static List<String[]> columns(String output, int count) {
-        List<String[]> lines = output.lines().map(line -> line.split("\t", -1)).toList();
-        assertThat(lines).allSatisfy(line -> assertThat(line).as(String.join("\\t", line)).hasSize(count));
-        return lines;
+        return output.lines().map(line -> line.split("\t", -1)).filter(line -> line.length == count).toList();
     }
 
     /** A key of company {@link #COMPANY} as the topics carry it (see {@code KeyJson}). */
