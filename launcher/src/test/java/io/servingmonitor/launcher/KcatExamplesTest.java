@@ -10,7 +10,6 @@ import com.networknt.schema.SchemaLocation;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
 import io.servingmonitor.api.client.ServingClient;
-import io.servingmonitor.testkafka.KafkaFixture;
 import io.servingmonitor.topics.DeadLetter;
 import io.servingmonitor.topics.Json;
 import io.servingmonitor.topics.TopicSchemas;
@@ -21,6 +20,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -28,6 +28,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
@@ -40,22 +41,19 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Every kcat example of {@code topics/README.md} (the shell blocks marked {@code # kcat-example: ID}),
- * run for real: the service on a real broker takes writes over HTTP (two containers, status
- * reports, an unregister) and a poison record goes straight to {@code container-events}, so each
- * topic holds real records; then each example runs with the README's broker address replaced by
- * the test broker's, and its output must show what the README says of that topic (keys, values
+ * run for real: the service, with its own embedded broker as {@code standalone} runs it, takes
+ * writes over HTTP (two containers, status reports, an unregister) and a poison record goes
+ * straight to {@code container-events}, so each topic holds real records (and only this test's:
+ * the poison reaches no other test's broker); then each example runs with the README's broker
+ * address replaced by that broker's, and its output must show what the README says of that topic (keys, values
  * valid against the JSON Schemas, tombstones after the unregister, the dead letter's headers and
  * key bytes). Skipped when kcat or jq is not installed ({@code .ci/run} installs both).
  */
 class KcatExamplesTest {
-
-    @RegisterExtension
-    static final KafkaFixture KAFKA = new KafkaFixture();
 
     /** The broker address the README's examples use (the standalone default). */
     private static final String README_BROKER = "127.0.0.1:9092";
@@ -72,6 +70,7 @@ class KcatExamplesTest {
     private static Map<String, String> examples;
     private static String missingTool;
     private static StandaloneApp app;
+    private static String broker;
     private static long startedMs;
     private static String url;
     private static String serving;
@@ -92,12 +91,19 @@ class KcatExamplesTest {
         }
         startedMs = System.currentTimeMillis();
         Path credentials = TestApps.credentials(dir, COMPANY + ":kcat-key:kcat-secret");
-        // No grace: a 10 s window closes (and reaches metric-windows) with the first report after its end.
-        app = TestApps.startRunning(KAFKA, dir, credentials, "kcat-examples", "--metric-grace", "0s", "--stream-threads", "1");
+        // As `./serving-monitor standalone` runs: with its own embedded broker, so the topics hold
+        // only this test's records and the poison record below reaches no other test. No grace: a
+        // 10 s window closes (and reaches metric-windows) with the first report after its end.
+        app = StandaloneApp.start(LauncherOptions.parse(List.of("--port", "0", "--kafka-port", "0",
+                "--data-dir", dir.resolve("data").toString(), "--credentials", credentials.toString(),
+                "--token-secret", TestApps.TOKEN_SECRET, "--metric-grace", "0s", "--stream-threads", "1"), Map.of()),
+                Clock.systemUTC(), System.out);
+        assertThat(app.awaitRunning(PATIENCE)).as("Kafka Streams reached RUNNING").isTrue();
+        broker = app.bootstrapServers();
         ServingClient client = new ServingClient(TestApps.baseUrl(app)).withBasic("kcat-key", "kcat-secret");
-        url = "/serve/" + KAFKA.uniqueName("kcat");
-        serving = KAFKA.uniqueName("serving");
-        loading = KAFKA.uniqueName("loading");
+        url = "/serve/" + unique("kcat");
+        serving = unique("serving");
+        loading = unique("loading");
 
         TestApps.ok(client.post("serving.register_container", model(serving, url) + ", \"timeout\": 600}"));
         TestApps.ok(client.post("serving.register_container",
@@ -117,15 +123,21 @@ class KcatExamplesTest {
         windowStart = reportTimes.get(1) / WINDOW_MS * WINDOW_MS;
         reportsInWindow = reportTimes.get(0) >= windowStart ? 2 : 1;
         Thread.sleep(Math.max(0, windowStart + WINDOW_MS + 300 - System.currentTimeMillis()));
-        // The first report after the window's end closes it.
+        // A report after the window's end closes it; Kafka Streams checks for closed windows at
+        // most once a second of wall-clock time, so on a busy machine it may take another one.
         TestApps.ok(client.post("serving.container_status_report", report(serving, url, 300, 30)));
+        long deadline = System.nanoTime() + PATIENCE.toNanos();
+        while (!closedWindowShown() && System.nanoTime() < deadline) {
+            Thread.sleep(1_000);
+            TestApps.ok(client.post("serving.container_status_report", report(serving, url, 300, 30)));
+        }
         TestApps.ok(client.post("serving.unregister_container", "{\"container_id\": \"" + serving + "\"}"));
 
-        traceId = KAFKA.uniqueName("trace");
+        traceId = unique("trace");
         poisonKey = ("\u0000" + traceId).getBytes(UTF_8);
         poisonKey[0] = (byte) 0xff; // not UTF-8, so surely no ContainerKey
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers()),
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker),
                 new ByteArraySerializer(), new ByteArraySerializer())) {
             ProducerRecord<byte[], byte[]> poison = new ProducerRecord<>(Topics.CONTAINER_EVENTS, poisonKey, "not json {".getBytes(UTF_8));
             poison.headers().add("trace-id", traceId.getBytes(UTF_8));
@@ -135,7 +147,7 @@ class KcatExamplesTest {
         // Everything has reached its topic once the last output of each is there.
         awaitOutput("container-state", out -> out.contains(key("container_id", serving) + "\tNULL"));
         awaitOutput("endpoint-stats", out -> out.contains(key("url", url) + "\tNULL"));
-        awaitOutput("metric-windows", out -> out.contains(key("url", url)) && out.contains("\"window_start_ms\":" + windowStart));
+        assertThat(closedWindowShown()).as("metric-windows shows the window of " + windowStart).isTrue();
         awaitOutput("container-events-dlq", out -> out.contains(traceId));
     }
 
@@ -197,7 +209,10 @@ class KcatExamplesTest {
                 lastOffset = Long.parseLong(line[1]);
             }
         }
-        assertThat(servingTypes).containsExactly("REGISTER", "STATUS_REPORT", "STATUS_REPORT", "STATUS_REPORT", "UNREGISTER");
+        assertThat(servingTypes.get(0)).isEqualTo("REGISTER");
+        assertThat(servingTypes.get(servingTypes.size() - 1)).isEqualTo("UNREGISTER");
+        assertThat(servingTypes.subList(1, servingTypes.size() - 1)).as("the status reports between")
+                .hasSizeGreaterThanOrEqualTo(3).containsOnly("STATUS_REPORT");
         assertThat(lines.stream().filter(line -> line[3].equals(key("container_id", serving))).map(line -> line[0]).distinct())
                 .as("one partition per container").hasSize(1);
         assertThat(lines).filteredOn(line -> line[3].equals(key("container_id", loading))).hasSize(1);
@@ -211,14 +226,16 @@ class KcatExamplesTest {
         List<String[]> servingLines = lines.stream().filter(line -> line[0].equals(key("container_id", serving))).toList();
         List<String[]> loadingLines = lines.stream().filter(line -> line[0].equals(key("container_id", loading))).toList();
 
-        assertThat(servingLines).as("register, three reports, tombstone").hasSize(5);
-        assertThat(servingLines.get(4)[1]).as("the last record of the unregistered container").isEqualTo("NULL");
-        for (String[] line : servingLines.subList(0, 4)) {
+        assertThat(servingLines).as("register, at least three reports, tombstone").hasSizeGreaterThanOrEqualTo(5);
+        String[] last = servingLines.get(servingLines.size() - 1);
+        assertThat(last[1]).as("the last record of the unregistered container").isEqualTo("NULL");
+        List<String[]> changes = servingLines.subList(0, servingLines.size() - 1);
+        for (String[] line : changes) {
             assertThat(keySchema.validate(json(line[0]))).isEmpty();
             assertThat(valueSchema.validate(json(line[1]))).as(line[1]).isEmpty();
             assertThat(json(line[1]).path("model").path("endpoint_url").asText()).isEqualTo(url);
         }
-        assertThat(json(servingLines.get(3)[1]).path("load").path("requests_num").asLong()).isEqualTo(300);
+        assertThat(json(changes.get(changes.size() - 1)[1]).path("load").path("requests_num").asLong()).isEqualTo(300);
         assertThat(loadingLines).hasSize(1);
         assertThat(valueSchema.validate(json(loadingLines.get(0)[1]))).isEmpty();
         assertThat(json(loadingLines.get(0)[1]).path("model").has("endpoint_url")).as("still loading: no url").isFalse();
@@ -345,7 +362,7 @@ class KcatExamplesTest {
         try {
             Path stderr = Files.createTempFile(dir, "kcat", ".err");
             Process process = new ProcessBuilder("bash", "-c", "set -euo pipefail\n"
-                    + script.replace(README_BROKER, KAFKA.bootstrapServers()))
+                    + script.replace(README_BROKER, broker))
                     .redirectError(stderr.toFile())
                     .start();
             process.getOutputStream().close();
@@ -359,6 +376,15 @@ class KcatExamplesTest {
             Thread.currentThread().interrupt();
             throw new AssertionError(e);
         }
+    }
+
+    private static boolean closedWindowShown() {
+        String out = run("metric-windows");
+        return out.contains(key("url", url)) && out.contains("\"window_start_ms\":" + windowStart);
+    }
+
+    private static String unique(String prefix) {
+        return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
     }
 
     private static void awaitOutput(String id, Predicate<String> done) throws InterruptedException {
