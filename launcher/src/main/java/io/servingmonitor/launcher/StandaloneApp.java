@@ -7,6 +7,7 @@ import io.servingmonitor.api.ApiConfig;
 import io.servingmonitor.api.Authenticator;
 import io.servingmonitor.api.Credentials;
 import io.servingmonitor.api.ServingHttp;
+import io.servingmonitor.dashboard.Dashboard;
 import io.servingmonitor.embeddedkafka.EmbeddedKafkaBroker;
 import io.servingmonitor.ingest.IngestActions;
 import io.servingmonitor.ingest.KafkaEventPublisher;
@@ -199,6 +200,7 @@ public final class StandaloneApp implements AutoCloseable {
                     javalin.routes.get("/health/live", health::live);
                     metrics.install(javalin);
                     internalRoutes.install(javalin);
+                    Dashboard.install(javalin);
                 }, clock);
         closeInReverse.add(http::stop);
         http.start(options.host(), port);
