@@ -30,8 +30,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
-import org.openqa.selenium.Dimension;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -114,7 +114,7 @@ class DashboardBrowserTest {
 
     @BeforeEach
     void freshSession() throws Exception {
-        driver.manage().window().setSize(new Dimension(1280, 800));
+        viewport(1280, 800);
         driver.get(baseUrl + "/");
         driver.executeScript("sessionStorage.clear(); localStorage.clear();");
         driver.navigate().refresh();
@@ -126,15 +126,12 @@ class DashboardBrowserTest {
     void loginShowsTheRegisteredEndpointsWithTheirReportsAndTheLoadingContainer() throws Exception {
         logIn(SECRET_KEY);
 
-        WebElement sentiment = row("endpoints-table", SENTIMENT);
-        List<String> cells = cellTexts(sentiment);
+        List<String> cells = rowTexts("endpoints-table", SENTIMENT);
         // Endpoint, Model, URL, Instances, Requests, Req/min, Latency, Uptime, Last update
         assertThat(cells.subList(0, 7)).containsExactly("sentiment", "bert", SENTIMENT, "2",
-                String.format(Locale.US, "%,d", 2 * requestsAt(MINUTES_OF_HISTORY)), "12.5", "20");
-        assertThat(cellTexts(row("endpoints-table", VISION)).get(3)).isEqualTo("1");
-        WebElement loading = new WebDriverWait(driver, WAIT).until(d -> d.findElement(
-                By.cssSelector("#loading-table tbody tr[data-container='loader-1']")));
-        assertThat(cellTexts(loading).subList(0, 3)).containsExactly("loader-1", "warming-up", "llama");
+                String.format(Locale.US, "%,d", 2 * requestsAt(2 * MINUTES_OF_HISTORY)), "12.5", "20");
+        assertThat(rowTexts("endpoints-table", VISION).get(3)).isEqualTo("1");
+        assertThat(rowTexts("loading-table", "loader-1").subList(0, 3)).containsExactly("loader-1", "warming-up", "llama");
         assertThat(driver.executeScript("return sessionStorage.getItem('serving-monitor.token')")).asString()
                 .startsWith("ey");
         screenshot("endpoints-1280-light");
@@ -147,20 +144,20 @@ class DashboardBrowserTest {
     @Test
     void endpointsTableSortsByAColumnAndFilters() throws Exception {
         logIn(SECRET_KEY);
-        row("endpoints-table", SENTIMENT);
+        rowTexts("endpoints-table", SENTIMENT);
         driver.findElement(By.cssSelector("#endpoints-table th[data-key='instances']")).click();
         assertThat(urlsShown()).startsWith(SENTIMENT); // 2 instances first (numbers sort descending first)
         driver.findElement(By.id("filter")).sendKeys("vision");
-        new WebDriverWait(driver, WAIT).until(d -> urlsShown().equals(List.of(VISION)));
+        waiting(WAIT).until(d -> urlsShown().equals(List.of(VISION)));
     }
 
     @Test
     void wrongSecretIsRefusedAndShowsTheServersAnswer() throws Exception {
         logIn("not-the-secret");
 
-        WebElement error = new WebDriverWait(driver, WAIT).until(ExpectedConditions.visibilityOfElementLocated(
+        WebElement error = waiting(WAIT).until(ExpectedConditions.visibilityOfElementLocated(
                 By.id("login-error")));
-        assertThat(error.getText()).startsWith("Login refused:").contains("(401/22)");
+        assertThat(error.getText()).isEqualTo("Login refused: Invalid access key or secret key (401/22)");
         assertThat(driver.findElement(By.id("endpoints-view")).isDisplayed()).isFalse();
         assertThat(driver.executeScript("return sessionStorage.getItem('serving-monitor.token')")).isNull();
         screenshot("login-refused-1280-light");
@@ -169,18 +166,18 @@ class DashboardBrowserTest {
     @Test
     void endpointPageShowsItsInstancesAndAChartPerMetricWithPointsPerInstance() throws Exception {
         logIn(SECRET_KEY);
-        row("endpoints-table", SENTIMENT).findElement(By.tagName("a")).click();
+        openEndpoint(SENTIMENT);
 
-        new WebDriverWait(driver, WAIT).until(d -> d.findElements(By.cssSelector("#instances-table tbody tr")).size() == 2);
+        waiting(WAIT).until(d -> d.findElements(By.cssSelector("#instances-table tbody tr")).size() == 2);
         assertThat(driver.getCurrentUrl()).endsWith("#/endpoint/%2Fserve%2Fsentiment");
-        new WebDriverWait(driver, WAIT).until(d -> d.findElements(By.cssSelector("#charts .chart canvas")).size() == 15);
+        waiting(WAIT).until(d -> d.findElements(By.cssSelector("#charts .chart canvas")).size() == 15);
         WebElement requests = driver.findElement(By.cssSelector(".chart[data-metric='requests']"));
         assertThat(requests.findElement(By.tagName("h3")).getText()).isEqualTo("Number of Requests");
-        // the 40 s buckets of the last 30 minutes that hold a report: total plus one line per container
-        assertThat(Integer.parseInt(requests.getAttribute("data-points"))).isGreaterThanOrEqualTo(MINUTES_OF_HISTORY - 2);
+        // the 40 s buckets of the last 30 minutes (reports every 30 s): total plus one line per container
+        assertThat(Integer.parseInt(requests.getAttribute("data-points"))).isGreaterThanOrEqualTo(40);
         assertThat(requests.getAttribute("data-series")).isEqualTo("3");
         WebElement cpu = driver.findElement(By.cssSelector(".chart[data-metric='cpu_util']"));
-        assertThat(Integer.parseInt(cpu.getAttribute("data-nonzero"))).isGreaterThanOrEqualTo(MINUTES_OF_HISTORY - 2);
+        assertThat(Integer.parseInt(cpu.getAttribute("data-nonzero"))).isGreaterThanOrEqualTo(40);
         assertThat(driver.findElements(By.cssSelector(".chart h3"))).extracting(WebElement::getText)
                 .contains("Requests per Minute", "Average Latency (ms)", "GPU RAM Free (GB)", "Network Throughput TX (MBps)");
         // the chart really drew its lines: the canvas holds pixels of more than the background colour
@@ -190,9 +187,14 @@ class DashboardBrowserTest {
                 + "return seen.size;");
         assertThat(((Number) colours).intValue()).isGreaterThan(3);
         screenshot("endpoint-1280-light");
+        viewport(1280, 1400);
+        waiting(WAIT).until(d -> ((Number) driver.executeScript(
+                "return document.querySelector('.chart canvas').getBoundingClientRect().bottom")).doubleValue() < 1400);
+        screenshot("endpoint-1280x1400-light"); // docs/dashboard.png is one of these
+        viewport(1280, 800);
 
         driver.findElement(By.cssSelector("#ranges button[data-range='86400']")).click();
-        new WebDriverWait(driver, WAIT).until(d -> d.findElement(By.id("range-info")).getText().contains("one point per 5m"));
+        waiting(WAIT).until(d -> d.findElement(By.id("range-info")).getText().contains("one point per 5m"));
         assertThat(cspViolations()).isEmpty();
     }
 
@@ -202,61 +204,75 @@ class DashboardBrowserTest {
         TestApps.ok(api.post("serving.register_container", body(container("short-1", "short", url))));
         TestApps.ok(api.post("serving.register_container", body(container("short-2", "short", url))));
         logIn(SECRET_KEY);
-        new WebDriverWait(driver, WAIT).until(d -> cellTexts(row("endpoints-table", url)).get(3).equals("2"));
+        waiting(WAIT).until(d -> rowTexts("endpoints-table", url).get(3).equals("2"));
 
         TestApps.ok(api.post("serving.unregister_container", body(Map.of("container_id", "short-1"))));
         TestApps.ok(api.post("serving.unregister_container", body(Map.of("container_id", "short-2"))));
         long unregisteredAt = System.nanoTime();
         // no click: the page's own refresh (every 10 s) must show it
-        new WebDriverWait(driver, Duration.ofSeconds(14)).until(d -> !urlsShown().contains(url));
-        assertThat(Duration.ofNanos(System.nanoTime() - unregisteredAt)).isLessThan(Duration.ofSeconds(14));
+        waiting(Duration.ofSeconds(15)).until(d -> !urlsShown().contains(url));
+        assertThat(Duration.ofNanos(System.nanoTime() - unregisteredAt)).isLessThan(Duration.ofSeconds(15));
         assertThat(urlsShown()).contains(SENTIMENT);
     }
 
     @Test
     void markupInIdsNamesAndUrlsIsShownAsText() throws Exception {
         logIn(SECRET_KEY);
-        WebElement xss = row("endpoints-table", XSS_URL);
-        assertThat(cellTexts(xss).subList(0, 3)).containsExactly(XSS_NAME, "m", XSS_URL);
+        assertThat(rowTexts("endpoints-table", XSS_URL).subList(0, 3)).containsExactly(XSS_NAME, "m", XSS_URL);
         assertThat(driver.findElements(By.cssSelector("#endpoints-table tbody img, #endpoints-table tbody script,"
                 + " #endpoints-table tbody b"))).isEmpty();
 
-        xss.findElement(By.tagName("a")).click();
-        WebElement instance = new WebDriverWait(driver, WAIT).until(d -> d.findElement(
-                By.cssSelector("#instances-table tbody tr")));
-        assertThat(cellTexts(instance).get(0)).isEqualTo(XSS_ID);
+        openEndpoint(XSS_URL);
+        assertThat(rowTexts("instances-table", XSS_ID).get(0)).isEqualTo(XSS_ID);
         assertThat(driver.findElement(By.id("endpoint-title")).getText()).contains(XSS_NAME, XSS_URL);
-        new WebDriverWait(driver, WAIT).until(d -> d.findElements(By.cssSelector("#charts .chart canvas")).size() == 15);
+        waiting(WAIT).until(d -> d.findElements(By.cssSelector("#charts .chart canvas")).size() == 15);
         assertThat(driver.findElements(By.cssSelector("main img, main script, main b"))).isEmpty();
         assertThat(driver.executeScript("return typeof window.__xss")).isEqualTo("undefined");
     }
 
     @Test
+    void systemDarkPreferenceIsFollowedUntilTheToggleChoosesLight() throws Exception {
+        logIn(SECRET_KEY);
+        rowTexts("endpoints-table", SENTIMENT);
+        assertThat(backgroundLuminance()).isGreaterThan(0.8);
+        try {
+            prefersDark(true);
+            waiting(WAIT).until(d -> backgroundLuminance() < 0.15);
+            assertThat(driver.findElement(By.id("theme-toggle")).getText()).isEqualTo("Light theme");
+
+            driver.findElement(By.id("theme-toggle")).click();
+            assertThat(backgroundLuminance()).isGreaterThan(0.8);
+        } finally {
+            prefersDark(false);
+        }
+    }
+
+    @Test
     void darkThemeToggleDarkensThePageAndItsCharts() throws Exception {
         logIn(SECRET_KEY);
-        row("endpoints-table", SENTIMENT);
+        rowTexts("endpoints-table", SENTIMENT);
         assertThat(backgroundLuminance()).isGreaterThan(0.8);
 
         driver.findElement(By.id("theme-toggle")).click();
         assertThat(backgroundLuminance()).isLessThan(0.15);
         assertThat(driver.findElement(By.id("theme-toggle")).getText()).isEqualTo("Light theme");
         screenshot("endpoints-1280-dark");
-        row("endpoints-table", SENTIMENT).findElement(By.tagName("a")).click();
-        new WebDriverWait(driver, WAIT).until(d -> d.findElements(By.cssSelector("#charts .chart canvas")).size() == 15);
+        openEndpoint(SENTIMENT);
+        waiting(WAIT).until(d -> d.findElements(By.cssSelector("#charts .chart canvas")).size() == 15);
         screenshot("endpoint-1280-dark");
     }
 
     @Test
     void pageFitsAPhoneWidthOf390PixelsInBothThemes() throws Exception {
-        driver.manage().window().setSize(new Dimension(390, 844));
+        viewport(390, 844);
         assertThat(viewportWidth()).isEqualTo(390);
         logIn(SECRET_KEY);
-        row("endpoints-table", SENTIMENT);
+        rowTexts("endpoints-table", SENTIMENT);
         assertThat(pageWidth()).isLessThanOrEqualTo(viewportWidth());
         screenshot("endpoints-390-light");
 
-        row("endpoints-table", SENTIMENT).findElement(By.tagName("a")).click();
-        new WebDriverWait(driver, WAIT).until(d -> d.findElements(By.cssSelector("#charts .chart canvas")).size() == 15);
+        openEndpoint(SENTIMENT);
+        waiting(WAIT).until(d -> d.findElements(By.cssSelector("#charts .chart canvas")).size() == 15);
         WebElement chart = driver.findElement(By.cssSelector(".chart[data-metric='requests'] canvas"));
         assertThat((long) chart.getRect().getWidth()).isLessThanOrEqualTo(viewportWidth());
         assertThat(pageWidth()).isLessThanOrEqualTo(viewportWidth());
@@ -278,11 +294,13 @@ class DashboardBrowserTest {
         Map<String, Object> xss = withTimeout(container(XSS_ID, XSS_NAME, XSS_URL));
         xss.put("model_name", "m");
         TestApps.ok(api.post("serving.register_container", body(xss)));
-        for (int minute = 1; minute <= MINUTES_OF_HISTORY; minute++) {
-            CLOCK.setOffset(Duration.ofMinutes(minute - MINUTES_OF_HISTORY));
-            report("sentiment-a", "sentiment", SENTIMENT, minute, 10.0, 15.0, 30);
-            report("sentiment-b", "sentiment", SENTIMENT, minute, 15.0, 25.0, 60);
-            report("vision-1", "vision", VISION, minute, 3.0, 80.0, 45);
+        // every 30 s, as the ClearML SDK reports; the last one now
+        for (int step = 1; step <= 2 * MINUTES_OF_HISTORY; step++) {
+            CLOCK.setOffset(Duration.ofSeconds(30L * step - 60L * MINUTES_OF_HISTORY));
+            double wave = Math.sin(step / 6.0);
+            report("sentiment-a", "sentiment", SENTIMENT, step, 10.0 + 2 * wave, 15.0 + 3 * wave, 30 + (int) (10 * wave));
+            report("sentiment-b", "sentiment", SENTIMENT, step, 15.0 - 2 * wave, 25.0 - 3 * wave, 60 - (int) (10 * wave));
+            report("vision-1", "vision", VISION, step, 3.0, 80.0 + 5 * wave, 45);
         }
         CLOCK.setOffset(Duration.ZERO);
         Map<String, Object> loader = new LinkedHashMap<>(Map.of("container_id", "loader-1", "endpoint_name", "warming-up",
@@ -291,25 +309,26 @@ class DashboardBrowserTest {
         TestApps.ok(api.post("serving.container_status_report", body(xss)));
         TestApps.eventually(WAIT, () -> api.post("serving.get_endpoints", "{}"),
                 reply -> reply.data().path("endpoints").size() == 3
-                        && reply.body().contains("\"requests\":" + 2 * requestsAt(MINUTES_OF_HISTORY)));
+                        && reply.body().contains("\"requests\":" + 2 * requestsAt(2 * MINUTES_OF_HISTORY)));
         TestApps.eventually(WAIT, () -> api.post("serving.get_loading_instances", "{}"),
                 reply -> reply.data().path("instances").size() == 1);
         assertThat(Duration.between(now, Instant.now())).isLessThan(Duration.ofMinutes(5));
     }
 
-    private static long requestsAt(int minute) {
-        return 100L * minute;
+    /** The cumulative request count of a container at report {@code step}. */
+    private static long requestsAt(int step) {
+        return 50L * step;
     }
 
-    private static void report(String id, String name, String url, int minute, double requestsMin, double latency,
+    private static void report(String id, String name, String url, int step, double requestsMin, double latency,
                                int cpu) throws Exception {
         Map<String, Object> report = container(id, name, url);
-        report.put("uptime_sec", minute * 60);
-        report.put("requests_num", requestsAt(minute));
+        report.put("uptime_sec", step * 30);
+        report.put("requests_num", requestsAt(step));
         report.put("requests_min", requestsMin);
         report.put("latency_ms", latency);
-        report.put("machine_stats", Map.of("cpu_usage", List.of(cpu, cpu + 10), "gpu_usage", List.of(50 + minute),
-                "memory_used", 2048 + 10 * minute, "memory_free", 6144, "gpu_memory_used", List.of(4096),
+        report.put("machine_stats", Map.of("cpu_usage", List.of(cpu, cpu + 10), "gpu_usage", List.of(50 + step % 20),
+                "memory_used", 2048 + 10 * step, "memory_free", 6144, "gpu_memory_used", List.of(4096),
                 "gpu_memory_free", List.of(12288), "network_rx", 1.5, "network_tx", 0.5));
         TestApps.ok(api.post("serving.container_status_report", body(report)));
     }
@@ -348,6 +367,18 @@ class DashboardBrowserTest {
         return new ChromeDriver(service, options);
     }
 
+    /** The page's viewport, exactly (a window size would include the browser's own bars). */
+    private static void viewport(int width, int height) {
+        driver.executeCdpCommand("Emulation.setDeviceMetricsOverride",
+                Map.of("width", width, "height", height, "deviceScaleFactor", 1, "mobile", false));
+    }
+
+    /** What the page's {@code prefers-color-scheme} media query sees. */
+    private static void prefersDark(boolean dark) {
+        driver.executeCdpCommand("Emulation.setEmulatedMedia", Map.of("features",
+                List.of(Map.of("name", "prefers-color-scheme", "value", dark ? "dark" : "light"))));
+    }
+
     private void logIn(String secret) {
         driver.findElement(By.id("access-key")).sendKeys(ACCESS_KEY);
         driver.findElement(By.id("secret-key")).sendKeys(secret);
@@ -355,23 +386,46 @@ class DashboardBrowserTest {
     }
 
     private static void waitFor(By locator) {
-        new WebDriverWait(driver, WAIT).until(ExpectedConditions.visibilityOfElementLocated(locator));
+        waiting(WAIT).until(ExpectedConditions.visibilityOfElementLocated(locator));
     }
 
-    /** The row of {@code table} whose {@code data-url} or {@code data-container} is {@code key}, once shown. */
-    private static WebElement row(String table, String key) {
-        return new WebDriverWait(driver, WAIT).until(d -> d.findElements(By.cssSelector("#" + table + " tbody tr")).stream()
-                .filter(tr -> key.equals(tr.getAttribute("data-url")) || key.equals(tr.getAttribute("data-container")))
-                .findFirst().orElse(null));
+    /** A wait that looks again when the page replaced what it looked at (the tables are redrawn every 10 s). */
+    private static WebDriverWait waiting(Duration patience) {
+        WebDriverWait wait = new WebDriverWait(driver, patience);
+        wait.ignoring(StaleElementReferenceException.class);
+        return wait;
     }
 
-    private static List<String> cellTexts(WebElement row) {
-        return row.findElements(By.tagName("td")).stream().map(WebElement::getText).collect(Collectors.toList());
+    /**
+     * The cell texts of the row of {@code table} whose {@code data-url} or {@code data-container} is
+     * {@code key}, once shown; read in one script, so that a refresh cannot swap the row halfway.
+     */
+    @SuppressWarnings("unchecked")
+    private static List<String> rowTexts(String table, String key) {
+        return waiting(WAIT).until(d -> (List<String>) driver.executeScript(
+                "const row = Array.from(document.querySelectorAll('#' + arguments[0] + ' tbody tr'))"
+                        + ".find(tr => tr.dataset.url === arguments[1] || tr.dataset.container === arguments[1]);"
+                        + "return row ? Array.from(row.cells).map(td => td.innerText.trim()) : null;", table, key));
     }
 
+    /** Clicks the link of the endpoint row of {@code url} (again if a refresh redrew the row under the click). */
+    private static void openEndpoint(String url) {
+        waiting(WAIT).until(d -> {
+            for (WebElement tr : d.findElements(By.cssSelector("#endpoints-table tbody tr"))) {
+                if (url.equals(tr.getAttribute("data-url"))) {
+                    tr.findElement(By.tagName("a")).click();
+                    return true;
+                }
+            }
+            return false;
+        });
+        waiting(WAIT).until(d -> d.findElement(By.id("endpoint-view")).isDisplayed());
+    }
+
+    @SuppressWarnings("unchecked")
     private static List<String> urlsShown() {
-        return driver.findElements(By.cssSelector("#endpoints-table tbody tr")).stream()
-                .map(tr -> tr.getAttribute("data-url")).collect(Collectors.toList());
+        return (List<String>) driver.executeScript("return Array.from("
+                + "document.querySelectorAll('#endpoints-table tbody tr')).map(tr => tr.dataset.url)");
     }
 
     private static double backgroundLuminance() {
@@ -396,7 +450,9 @@ class DashboardBrowserTest {
     private static void screenshot(String name) throws IOException {
         Path file = SCREENSHOTS.resolve(name + ".png");
         Files.write(file, driver.getScreenshotAs(OutputType.BYTES));
-        assertThat(ImageIO.read(file.toFile()).getWidth()).as(file.toString()).isGreaterThan(0);
+        java.awt.image.BufferedImage image = ImageIO.read(file.toFile());
+        assertThat(image.getWidth() + "x" + image.getHeight()).as(file.toString())
+                .isEqualTo(viewportWidth() + "x" + driver.executeScript("return window.innerHeight"));
     }
 
     /** The system clock moved by an offset the test sets: status reports written "30 minutes ago". */
