@@ -88,12 +88,14 @@ class DashboardBrowserTest {
                 "Chromium or its driver is not installed (" + CHROMIUM + ", " + CHROMEDRIVER
                         + "; apt-get install chromium chromium-driver): the dashboard's browser tests are skipped");
         Path credentials = TestApps.credentials(dir, "dashboard:" + ACCESS_KEY + ":" + SECRET_KEY);
-        // Event times within a day of the broker's are kept, so that the history written below keeps its own times.
+        // Event times within a day of the broker's are kept, so that the history written below keeps its own
+        // times; its 30 minutes are written in seconds, so windows wait an hour for reports that other tasks
+        // (other partitions of container-events) pass on later.
         app = StandaloneApp.start(LauncherOptions.parse(List.of(
                 "--bootstrap-servers", KAFKA.bootstrapServers(), "--port", "0",
                 "--data-dir", dir.resolve("data").toString(), "--credentials", credentials.toString(),
                 "--application-id", KAFKA.uniqueName("dashboard"), "--token-secret", TestApps.TOKEN_SECRET,
-                "--max-clock-skew", "1d"), Map.of()), CLOCK, System.out);
+                "--max-clock-skew", "1d", "--metric-grace", "1h"), Map.of()), CLOCK, System.out);
         assertThat(app.awaitRunning(Duration.ofSeconds(60))).as("Kafka Streams reached RUNNING").isTrue();
         baseUrl = TestApps.baseUrl(app);
         api = new ServingClient(baseUrl).withBasic(ACCESS_KEY, SECRET_KEY);
