@@ -3,6 +3,7 @@ package io.servingmonitor.launcher;
 import io.javalin.config.JavalinConfig;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.servingmonitor.api.ActionDefinition;
+import io.servingmonitor.dashboard.Dashboard;
 import io.servingmonitor.processor.ProcessorConfig;
 import io.servingmonitor.processor.ServingTopology;
 import io.servingmonitor.processor.SkippedRecords;
@@ -115,9 +116,13 @@ final class ReadSide implements AutoCloseable {
         return actions.definitions();
     }
 
-    /** Adds {@code /internal/query/*}, on which peers (and ingest nodes) ask this node. */
-    void installInternalRoutes(JavalinConfig javalin) {
+    /**
+     * Adds {@code /internal/query/*}, on which peers (and ingest nodes) ask this node, and the
+     * dashboard at {@code /} (it reads through the public read actions).
+     */
+    void installRoutes(JavalinConfig javalin) {
         internalRoutes.install(javalin);
+        Dashboard.install(javalin);
     }
 
     /** Answers every read, locating the partitions; also whether a container is registered. */

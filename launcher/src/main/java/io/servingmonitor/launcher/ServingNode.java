@@ -139,7 +139,7 @@ public final class ServingNode implements AutoCloseable {
                     javalin.routes.get("/health/live", health::live);
                     metrics.install(javalin);
                     if (reads != null) {
-                        reads.installInternalRoutes(javalin);
+                        reads.installRoutes(javalin);
                     }
                 }, clock);
         closer.add(http::stop);
