@@ -25,6 +25,7 @@ public final class ServiceProcess implements AutoCloseable {
 
     private static final String MAIN_CLASS = "io.servingmonitor.launcher.ServingMonitor";
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(60);
+    private static final int LOG_TAIL_LINES = 15;
 
     private final List<String> command;
     private final Path logFile;
@@ -84,14 +85,26 @@ public final class ServiceProcess implements AutoCloseable {
         long deadline = startNanos + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
-                throw new IllegalStateException("the service exited with " + process.exitValue() + "; see " + logFile);
+                throw new IllegalStateException("the service exited with " + process.exitValue() + "; see " + logFile
+                        + ", which ends:\n" + logTail());
             }
             if (healthy()) {
                 return Duration.ofNanos(System.nanoTime() - startNanos);
             }
             Thread.sleep(50);
         }
-        throw new IllegalStateException("the service was not healthy within " + timeout + "; see " + logFile);
+        throw new IllegalStateException("the service was not healthy within " + timeout + "; see " + logFile
+                + ", which ends:\n" + logTail());
+    }
+
+    /** The last lines of the process's output (the work directory is deleted after the run). */
+    private String logTail() {
+        try {
+            List<String> lines = Files.readAllLines(logFile);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - LOG_TAIL_LINES), lines.size()));
+        } catch (IOException | RuntimeException e) {
+            return "(unreadable: " + e + ")";
+        }
     }
 
     /** SIGTERM, then waits for the clean shutdown (a kill after {@link #STOP_TIMEOUT}). */
