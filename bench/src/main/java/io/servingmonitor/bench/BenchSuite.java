@@ -29,6 +29,20 @@ public final class BenchSuite {
     private BenchSuite() {
     }
 
+    /** A scenario that failed in part: the figures it has, and what failed. */
+    public static final class PartialFailure extends Exception {
+        private final transient List<Figure> figures;
+
+        public PartialFailure(List<Figure> figures, String message) {
+            super(message);
+            this.figures = List.copyOf(figures);
+        }
+
+        public List<Figure> figures() {
+            return figures;
+        }
+    }
+
     /** A finished run: the report and the file it was written to. */
     public record Outcome(BenchReport report, Path file) {
     }
@@ -58,6 +72,10 @@ public final class BenchSuite {
                 long scenarioStart = System.nanoTime();
                 try {
                     figures.addAll(scenario(scenario, context));
+                } catch (PartialFailure e) {
+                    figures.addAll(e.figures());
+                    errors.add(scenario + ": " + e.getMessage());
+                    context.log("scenario %s failed in part: %s", scenario, e.getMessage());
                 } catch (Exception | Error e) {
                     errors.add(scenario + ": " + e);
                     context.log("scenario %s failed: %s", scenario, e);
@@ -94,6 +112,7 @@ public final class BenchSuite {
             case IngestScenario.NAME -> new IngestScenario(context).run();
             case ReadsScenario.NAME -> new ReadsScenario(context).run();
             case SustainedScenario.NAME -> new SustainedScenario(context).run();
+            case ScaleOutScenario.NAME -> new ScaleOutScenario(context).run();
             default -> throw new IllegalArgumentException("unknown scenario " + name);
         };
     }

@@ -5,14 +5,19 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+import org.apache.kafka.clients.admin.MemberDescription;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.GroupState;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.TopicPartition;
 
@@ -102,6 +107,25 @@ public final class GroupOffsets implements AutoCloseable {
             Thread.sleep(200);
         }
         return Duration.ofNanos(System.nanoTime() - start);
+    }
+
+    /**
+     * When the group is stable: the input partitions (of {@code container-events} and its
+     * repartition topics) each Streams instance of it holds, by instance (its stream threads'
+     * consumers together), sorted by count; empty while it rebalances.
+     */
+    public Optional<List<Integer>> stablePartitionsPerInstance(String groupId) {
+        ConsumerGroupDescription group = get(admin.describeConsumerGroups(List.of(groupId)).describedGroups().get(groupId));
+        if (group.groupState() != GroupState.STABLE) {
+            return Optional.empty();
+        }
+        Map<String, Integer> perInstance = new TreeMap<>();
+        for (MemberDescription member : group.members()) {
+            // Streams names each thread's consumer <client id>-StreamThread-<n>-consumer.
+            String instance = member.clientId().replaceFirst("-StreamThread-\\d+-consumer$", "");
+            perInstance.merge(instance, member.assignment().topicPartitions().size(), Integer::sum);
+        }
+        return Optional.of(perInstance.values().stream().sorted().toList());
     }
 
     private List<String> repartitionTopics(String applicationId) {

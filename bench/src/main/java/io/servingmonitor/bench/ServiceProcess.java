@@ -15,15 +15,17 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The full service as a child JVM ({@code serving-monitor standalone} on the bench's class path
- * and Kafka), so that its memory is its own: RSS from {@code /proc/<pid>/status}, heap from its
- * {@code /metrics}. It can be stopped (SIGTERM, a clean shutdown) and started again on the same
- * data directory and port, to time a restart to healthy.
+ * The service as a child JVM ({@code serving-monitor standalone}, or one role, {@code ingest} or
+ * {@code query}, on the bench's class path and Kafka), so that its memory and CPU are its own: RSS
+ * from {@code /proc/<pid>/status}, heap from its {@code /metrics}, CPU time from the JDK. It can be
+ * stopped (SIGTERM, a clean shutdown) and started again on the same data directory and port, to
+ * time a restart to healthy.
  */
 public final class ServiceProcess implements AutoCloseable {
 
     private static final String MAIN_CLASS = "io.servingmonitor.launcher.ServingMonitor";
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(60);
+    private static final int LOG_TAIL_LINES = 15;
 
     private final List<String> command;
     private final Path logFile;
@@ -42,16 +44,33 @@ public final class ServiceProcess implements AutoCloseable {
     /** Prepares (does not start) a service under {@code applicationId} with its data in {@code dataDir}. */
     public static ServiceProcess prepare(BenchContext context, String applicationId, Path dataDir) {
         int port = freePort();
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), MAIN_CLASS, "standalone"));
-        command.addAll(InProcessService.serviceArguments(context, applicationId, dataDir, port));
-        return new ServiceProcess(command, dataDir.resolve("service.log"), port);
+        return role("standalone", List.of(), InProcessService.serviceArguments(context, applicationId, dataDir, port),
+                dataDir.resolve("service.log"), port);
+    }
+
+    /**
+     * Prepares (does not start) {@code serving-monitor <role> <arguments>} with these JVM options,
+     * its output appended to {@code logFile}; {@code arguments} must give {@code --port port}.
+     */
+    public static ServiceProcess role(String role, List<String> jvmOptions, List<String> arguments, Path logFile,
+                                      int port) {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), MAIN_CLASS, role));
+        command.addAll(arguments);
+        return new ServiceProcess(command, logFile, port);
     }
 
     /** Starts the process and returns how long it took until {@code /health} answered 200. */
     public Duration startAndAwaitHealthy(Duration timeout) throws IOException, InterruptedException {
         long start = System.nanoTime();
+        start();
+        return awaitHealthy(timeout, start);
+    }
+
+    /** Starts the process without waiting (several nodes can then start at once). */
+    public void start() throws IOException {
         process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile())).start();
         if (!hookAdded) {
@@ -59,17 +78,33 @@ public final class ServiceProcess implements AutoCloseable {
             Runtime.getRuntime().addShutdownHook(killOnExit);
             hookAdded = true;
         }
-        long deadline = start + timeout.toNanos();
+    }
+
+    /** Waits until {@code /health} answers 200 and returns how long that took since {@code startNanos}. */
+    public Duration awaitHealthy(Duration timeout, long startNanos) throws InterruptedException {
+        long deadline = startNanos + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
-                throw new IllegalStateException("the service exited with " + process.exitValue() + "; see " + logFile);
+                throw new IllegalStateException("the service exited with " + process.exitValue() + "; see " + logFile
+                        + ", which ends:\n" + logTail());
             }
             if (healthy()) {
-                return Duration.ofNanos(System.nanoTime() - start);
+                return Duration.ofNanos(System.nanoTime() - startNanos);
             }
             Thread.sleep(50);
         }
-        throw new IllegalStateException("the service was not healthy within " + timeout + "; see " + logFile);
+        throw new IllegalStateException("the service was not healthy within " + timeout + "; see " + logFile
+                + ", which ends:\n" + logTail());
+    }
+
+    /** The last lines of the process's output (the work directory is deleted after the run). */
+    private String logTail() {
+        try {
+            List<String> lines = Files.readAllLines(logFile);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - LOG_TAIL_LINES), lines.size()));
+        } catch (IOException | RuntimeException e) {
+            return "(unreadable: " + e + ")";
+        }
     }
 
     /** SIGTERM, then waits for the clean shutdown (a kill after {@link #STOP_TIMEOUT}). */
@@ -85,6 +120,20 @@ public final class ServiceProcess implements AutoCloseable {
 
     public String baseUrl() {
         return "http://127.0.0.1:" + port;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    /** CPU seconds the process has used so far. */
+    public double cpuSeconds() {
+        return CpuTimes.processSeconds(process.toHandle());
+    }
+
+    /** Whether {@code /health} answers 200 now. */
+    public boolean isHealthy() {
+        return healthy();
     }
 
     /** The resident set size of the process, in MiB ({@code VmRSS}). */
@@ -122,7 +171,7 @@ public final class ServiceProcess implements AutoCloseable {
         }
     }
 
-    private static int freePort() {
+    static int freePort() {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         } catch (IOException e) {

@@ -24,6 +24,8 @@ import java.util.List;
  * @param sustainedMaxRate     no rate above this is tried
  * @param sustainedStep        how long each rate is held
  * @param sustainedBisections  bisection steps after the first failing rate
+ * @param scaleOutFleet        the fleet written through nginx before the scale-out reads and writes
+ * @param scaleOutRequests     requests per scale-out figure, node count and run
  */
 public record Sizes(
         long processingEvents,
@@ -41,7 +43,9 @@ public record Sizes(
         int sustainedStartRate,
         int sustainedMaxRate,
         Duration sustainedStep,
-        int sustainedBisections) {
+        int sustainedBisections,
+        FleetShape scaleOutFleet,
+        long scaleOutRequests) {
 
     /** Fewer requests would make a p99 the maximum of a handful. */
     private static final int MIN_SCALED_READ_REQUESTS = 200;
@@ -59,7 +63,8 @@ public record Sizes(
                 new FleetShape(10_000, 1_000), 200_000, 64, 4, Duration.ofSeconds(60),
                 List.of(new FleetShape(1_000, 100), new FleetShape(10_000, 1_000), new FleetShape(100_000, 10_000)),
                 5, 1_000, Duration.ofMinutes(20),
-                250, 32_000, Duration.ofSeconds(60), 3);
+                250, 32_000, Duration.ofSeconds(60), 3,
+                new FleetShape(10_000, 1_000), 4_000);
     }
 
     public static Sizes quick() {
@@ -70,7 +75,8 @@ public record Sizes(
                 new FleetShape(100, 10), 500, 8, 2, Duration.ofSeconds(15),
                 List.of(new FleetShape(200, 20)),
                 1, 30, Duration.ofSeconds(60),
-                50, 200, Duration.ofSeconds(3), 0);
+                50, 200, Duration.ofSeconds(3), 0,
+                new FleetShape(200, 20), 200);
     }
 
     /** The full sizes with every count multiplied by {@code factor} (0 < factor <= 1); times and rates kept. */
@@ -83,27 +89,28 @@ public record Sizes(
                 scale(ingestFleet, factor), scale(ingestReports, factor), ingestConcurrency, ingestClients, ingestCap,
                 readFleets.stream().map(f -> scale(f, factor)).toList(),
                 historyUrls, Math.max(MIN_SCALED_READ_REQUESTS, (int) scale(readRequests, factor)), loadCap,
-                sustainedStartRate, sustainedMaxRate, sustainedStep, sustainedBisections);
+                sustainedStartRate, sustainedMaxRate, sustainedStep, sustainedBisections,
+                scale(scaleOutFleet, factor), Math.max(MIN_SCALED_READ_REQUESTS, scale(scaleOutRequests, factor)));
     }
 
     public Sizes withSustainedStep(Duration step) {
         return new Sizes(processingEvents, processingFleets, processingCap, ingestFleet, ingestReports,
                 ingestConcurrency, ingestClients, ingestCap, readFleets, historyUrls, readRequests, loadCap,
-                sustainedStartRate, sustainedMaxRate, step, sustainedBisections);
+                sustainedStartRate, sustainedMaxRate, step, sustainedBisections, scaleOutFleet, scaleOutRequests);
     }
 
     /** These sizes with other read fleets (10 containers per url, as the full ones). */
     public Sizes withReadFleets(List<FleetShape> fleets) {
         return new Sizes(processingEvents, processingFleets, processingCap, ingestFleet, ingestReports,
                 ingestConcurrency, ingestClients, ingestCap, fleets, historyUrls, readRequests, loadCap,
-                sustainedStartRate, sustainedMaxRate, sustainedStep, sustainedBisections);
+                sustainedStartRate, sustainedMaxRate, sustainedStep, sustainedBisections, scaleOutFleet, scaleOutRequests);
     }
 
     /** These sizes with another cap on one processing drain. */
     public Sizes withProcessingCap(Duration cap) {
         return new Sizes(processingEvents, processingFleets, cap, ingestFleet, ingestReports,
                 ingestConcurrency, ingestClients, ingestCap, readFleets, historyUrls, readRequests, loadCap,
-                sustainedStartRate, sustainedMaxRate, sustainedStep, sustainedBisections);
+                sustainedStartRate, sustainedMaxRate, sustainedStep, sustainedBisections, scaleOutFleet, scaleOutRequests);
     }
 
     /** The sizes in words, one line per scenario, for the report. */
@@ -116,7 +123,10 @@ public record Sizes(
                 "reads: fleets " + readFleets.stream().map(FleetShape::describe).toList() + ", " + historyUrls
                         + " urls with 90 d history, " + readRequests + " requests per point; load cap " + loadCap.toSeconds() + " s",
                 "sustained: from " + sustainedStartRate + "/s doubling up to " + sustainedMaxRate + "/s, "
-                        + sustainedBisections + " bisections, each rate held " + sustainedStep.toSeconds() + " s");
+                        + sustainedBisections + " bisections, each rate held " + sustainedStep.toSeconds() + " s",
+                "scale-out: " + scaleOutFleet.describe() + " written through nginx; " + scaleOutRequests
+                        + " requests per figure at " + ScaleOutScenario.IN_FLIGHT + " in flight, 1 ingest node, "
+                        + ScaleOutScenario.NODE_COUNTS + " query nodes");
     }
 
     private static long scale(long count, double factor) {

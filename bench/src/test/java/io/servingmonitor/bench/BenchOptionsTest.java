@@ -17,7 +17,7 @@ class BenchOptionsTest {
         assertThat(options.runs()).isEqualTo(3);
         assertThat(options.outDir()).isEqualTo(Path.of("bench", "results"));
         assertThat(options.sizes()).isEqualTo(Sizes.full());
-        assertThat(options.scenarios()).containsExactlyElementsOf(BenchOptions.SCENARIOS);
+        assertThat(options.scenarios()).containsExactlyElementsOf(BenchOptions.DEFAULT_SCENARIOS);
     }
 
     @Test
@@ -41,6 +41,13 @@ class BenchOptionsTest {
         Sizes sizes = BenchOptions.parse(List.of("--read-containers", "1000,100000")).sizes();
 
         assertThat(sizes.readFleets()).containsExactly(new FleetShape(1_000, 100), new FleetShape(100_000, 10_000));
+    }
+
+    @Test
+    void scaleOutRunsOnlyWhenNamed() {
+        assertThat(BenchOptions.parse(List.of()).scenarios()).doesNotContain(ScaleOutScenario.NAME);
+        assertThat(BenchOptions.parse(List.of("--only", "scale-out,ingest")).scenarios())
+                .containsExactly(IngestScenario.NAME, ScaleOutScenario.NAME);
     }
 
     @Test
