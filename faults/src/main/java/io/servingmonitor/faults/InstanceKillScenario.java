@@ -3,6 +3,7 @@ package io.servingmonitor.faults;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.servingmonitor.api.client.ServingClient;
 import io.servingmonitor.api.client.ServingClient.Reply;
+import io.servingmonitor.launcher.Role;
 import io.servingmonitor.processor.MetricResolution;
 import io.servingmonitor.processor.ProcessorConfig;
 import io.servingmonitor.processor.StreamsSettings;
@@ -617,7 +618,7 @@ public final class InstanceKillScenario {
                 "--rocksdb-memory", "32m"));
         args.addAll(settings.instanceArguments());
         try {
-            return ServiceProcess.start(jvm, args, log, settings.startTimeout());
+            return ServiceProcess.start(Role.STANDALONE, jvm, args, log, settings.startTimeout());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while starting an instance", e);

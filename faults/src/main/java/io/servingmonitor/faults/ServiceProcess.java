@@ -1,5 +1,6 @@
 package io.servingmonitor.faults;
 
+import io.servingmonitor.launcher.Role;
 import io.servingmonitor.launcher.ServingMonitor;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
@@ -18,7 +19,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One {@code serving-monitor standalone} as a child JVM on this JVM's class path, so that it can be
+ * One {@code serving-monitor} process of a given {@link Role} as a child JVM on this JVM's class path, so that it can be
  * killed for real ({@link #kill()}: SIGKILL, no shutdown hook runs) or stopped as a service
  * manager would ({@link #stop()}: SIGTERM). Its output goes to a log file; every process still
  * alive when this JVM exits is killed by a shutdown hook, so a failed run leaves none behind.
@@ -50,17 +51,17 @@ public final class ServiceProcess implements AutoCloseable {
     }
 
     /**
-     * Starts {@code standalone} with {@code arguments} and waits until it prints
+     * Starts {@code serving-monitor <role>} with {@code arguments} and waits until it prints
      * {@link #LISTENING_LINE}; its output is appended to {@code log}.
      *
      * @throws IllegalStateException with the output's tail when it exits or does not listen in time
      */
-    public static ServiceProcess start(List<String> jvmOptions, List<String> arguments, Path log, Duration timeout)
-            throws InterruptedException {
+    public static ServiceProcess start(Role role, List<String> jvmOptions, List<String> arguments, Path log,
+                                       Duration timeout) throws InterruptedException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), ServingMonitor.class.getName(), "standalone"));
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), ServingMonitor.class.getName(), role.command()));
         command.addAll(arguments);
         ServiceProcess started;
         try {

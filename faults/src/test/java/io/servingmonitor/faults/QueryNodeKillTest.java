@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.servingmonitor.api.client.ServingClient;
 import io.servingmonitor.api.client.ServingClient.Reply;
+import io.servingmonitor.launcher.Role;
 import io.servingmonitor.query.QueryConfig;
 import io.servingmonitor.testkafka.KafkaFixture;
 import java.io.IOException;
@@ -32,9 +33,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Three query nodes ({@code standalone} child JVMs on one real broker, same application id,
- * {@code --standby-replicas 1}) hold a known fleet while readers ask every read action of every
- * live node without pause. One node is killed with SIGKILL (its partitions stay assigned to it
+ * Three query nodes ({@code serving-monitor query} child JVMs on one real broker, same application
+ * id, {@code --standby-replicas 1}) hold a known fleet, written through an {@code ingest} node,
+ * while readers ask every read action of every live query node without pause. One node is killed with SIGKILL (its partitions stay assigned to it
  * until the session timeout, 10 s here: the others read them from their standby copies), then
  * restarted on its data dir (it rejoins), then a fourth node is added on an empty one. In every
  * phase each answer must be exactly what was written, or a 503 that came only once the read
@@ -116,15 +117,18 @@ class QueryNodeKillTest {
         credentials = workDir.resolve("credentials");
         Files.writeString(credentials, COMPANY + ":" + ACCESS_KEY + ":" + SECRET_KEY + "\n", StandardCharsets.UTF_8);
 
+        CompletableFuture<Node> startingIngest = CompletableFuture.supplyAsync(() -> startIngest("in1"));
         List<CompletableFuture<Node>> starting = new ArrayList<>();
         for (String name : List.of("n1", "n2", "n3")) {
             starting.add(CompletableFuture.supplyAsync(() -> start(name, workDir.resolve(name))));
         }
         List<Node> nodes = new ArrayList<>(starting.stream().map(CompletableFuture::join).toList());
+        Node ingest = startingIngest.join();
+        awaitHealthy(ingest);
         for (Node node : nodes) {
             awaitHealthy(node);
         }
-        Fleet fleet = write(nodes.get(0).client());
+        Fleet fleet = write(ingest.client());
         for (Node node : nodes) {
             awaitExact(node, fleet);
         }
@@ -302,10 +306,9 @@ class QueryNodeKillTest {
         }
     }
 
+    /** A query node (Kafka Streams and the reads) on {@code dataDir}. */
     private static Node start(String name, Path dataDir) {
         int port = freePort();
-        List<String> jvm = List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-Dorg.slf4j.simpleLogger.log.io.servingmonitor=info");
         List<String> args = new ArrayList<>(List.of("--bootstrap-servers", KAFKA.bootstrapServers(),
                 "--port", Integer.toString(port),
                 "--data-dir", dataDir.toString(),
@@ -317,8 +320,23 @@ class QueryNodeKillTest {
                 "--stream-threads", "1",
                 "--rocksdb-memory", "32m"));
         List.of(System.getProperty(EXTRA_ARGUMENTS, "").split(" ")).stream().filter(a -> !a.isBlank()).forEach(args::add);
+        return launch(Role.QUERY, name, port, dataDir, "-Xmx256m", args);
+    }
+
+    /** The ingest node that takes the writes (no Streams, nothing on disk). */
+    private static Node startIngest(String name) {
+        int port = freePort();
+        return launch(Role.INGEST, name, port, null, "-Xmx128m", List.of("--bootstrap-servers", KAFKA.bootstrapServers(),
+                "--port", Integer.toString(port),
+                "--credentials", credentials.toString(),
+                "--token-secret", TOKEN_SECRET));
+    }
+
+    private static Node launch(Role role, String name, int port, Path dataDir, String heap, List<String> args) {
+        List<String> jvm = List.of(heap, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-Dorg.slf4j.simpleLogger.log.io.servingmonitor=info");
         try {
-            ServiceProcess process = ServiceProcess.start(jvm, args, workDir.resolve(name + ".log"), START_TIMEOUT);
+            ServiceProcess process = ServiceProcess.start(role, jvm, args, workDir.resolve(name + ".log"), START_TIMEOUT);
             processes.add(process);
             return new Node(name, port, dataDir, process);
         } catch (InterruptedException e) {
