@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.servingmonitor.api.client.ServingClient;
 import io.servingmonitor.launcher.MetricsEndpointTest.Sample;
 import io.servingmonitor.launcher.MetricsEndpointTest.Scrape;
-import io.servingmonitor.testkafka.KafkaFixture;
 import io.servingmonitor.topics.Json;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -25,7 +24,6 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -35,11 +33,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class FleetMetricsTest {
 
-    @RegisterExtension
-    static final KafkaFixture KAFKA = new KafkaFixture();
-
     /** Processing, plus a snapshot kept for {@link FleetGauges#MAX_AGE}. */
     private static final Duration PATIENCE = Duration.ofSeconds(30);
+    private static final Duration RUNNING_TIMEOUT = Duration.ofSeconds(90);
     private static final String INSTANCES = "serving_monitor_endpoint_instances";
     private static final String RPM = "serving_monitor_endpoint_requests_per_minute";
     private static final String LATENCY = "serving_monitor_endpoint_latency_ms";
@@ -52,18 +48,35 @@ class FleetMetricsTest {
     private static StandaloneApp app;
     private static StandaloneApp capped;
 
+    /**
+     * Both apps on a broker of their own (the first app's embedded one): the cap ranks every
+     * endpoint in {@code container-events}, so other test classes' endpoints on a shared broker
+     * would compete with this class's.
+     */
     @BeforeAll
     static void startApps() throws Exception {
         Path credentials = TestApps.credentials(dir, "fleet-a:key-a:secret-a", "fleet-b:key-b:secret-b",
                 "fleet-c:key-c:secret-c", "fleet-d:key-d:secret-d");
-        app = TestApps.startRunning(KAFKA, dir.resolve("open"), credentials, "fleet-metrics", "--stream-threads", "1");
-        capped = TestApps.startRunning(KAFKA, dir.resolve("capped"), credentials, "fleet-capped",
-                "--stream-threads", "1", "--fleet-metrics-max-series", "2");
+        app = startRunning(List.of("--kafka-port", "0"), dir.resolve("open"), credentials, "fleet-metrics");
+        capped = startRunning(List.of("--bootstrap-servers", app.bootstrapServers(), "--fleet-metrics-max-series", "2"),
+                dir.resolve("capped"), credentials, "fleet-capped");
+    }
+
+    private static StandaloneApp startRunning(List<String> kafka, Path dataDir, Path credentials, String applicationId)
+            throws Exception {
+        List<String> args = new java.util.ArrayList<>(kafka);
+        args.addAll(List.of("--port", "0", "--data-dir", dataDir.toString(), "--credentials", credentials.toString(),
+                "--application-id", applicationId, "--token-secret", TestApps.TOKEN_SECRET, "--stream-threads", "1"));
+        StandaloneApp started = StandaloneApp.start(LauncherOptions.parse(args, Map.of()), java.time.Clock.systemUTC(),
+                System.out);
+        assertThat(started.awaitRunning(RUNNING_TIMEOUT)).as("Kafka Streams reached RUNNING").isTrue();
+        return started;
     }
 
     @AfterAll
     static void stopApps() {
-        for (StandaloneApp a : new StandaloneApp[] {app, capped}) {
+        // The capped app first: the other holds the broker.
+        for (StandaloneApp a : new StandaloneApp[] {capped, app}) {
             if (a != null) {
                 a.close();
             }
@@ -115,8 +128,8 @@ class FleetMetricsTest {
 
     @Test
     void capKeepsTheLargestEndpointsAndCountsTheOthers() throws Exception {
-        // Both apps read the one container-events topic of the shared broker, so the capped one sees
-        // every endpoint of this JVM's tests; the uncapped one shows how many there are.
+        // Both apps read the one container-events topic of their broker, so the capped one sees every
+        // endpoint of this class's tests; the uncapped one shows how many there are.
         ServingClient d = client(capped, "d");
         for (int i = 0; i < 6; i++) {
             ok(d.post("serving.container_status_report", report("cap-most-" + i, "/serve/most", 10, 1, 1)));
