@@ -85,6 +85,11 @@ final class ReadSide implements AutoCloseable {
         closer.add(() -> streams.streams().close(CloseOptions.timeout(STREAMS_CLOSE_TIMEOUT)
                 .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)));
         closer.add(metrics.bind(new KafkaStreamsMetrics(streams.streams())));
+        // A stale copy answers only if it trails its changelog by at most --max-standby-lag, checked here
+        // when this instance holds it (also when a peer asks it for its copy); a copy placed here anew
+        // (told before the first one is) is not trusted until it has caught up.
+        StandbyLagBound lagBound = StandbyLagBound.of(streams.streams(), options.maxStandbyLag());
+        streams.restoreProgress().onCopyPlaced(lagBound::copyPlaced);
         streams.start();
 
         // Bounded: when reads pile up faster than the stores answer, more are refused with 503 at once.
@@ -93,9 +98,6 @@ final class ReadSide implements AutoCloseable {
         closer.add(readExecutor::shutdownNow);
         QueryConfig queryConfig = new QueryConfig(options.minChartInterval(), QueryConfig.defaults().maxWindowsPerQuery(),
                 QueryConfig.defaults().maxBuckets(), QueryConfig.defaults().readTimeout());
-        // A stale copy answers only if it trails its changelog by at most --max-standby-lag, checked here
-        // when this instance holds it (also when a peer asks it for its copy).
-        StandbyLagBound lagBound = StandbyLagBound.of(streams.streams(), options.maxStandbyLag());
         ServingQueries queries = new ServingQueries(
                 new LagBoundedStoreLookup(new KafkaStreamsStoreLookup(streams.streams()), lagBound),
                 processorConfig.resolutions(), queryConfig, clock);

@@ -2,8 +2,10 @@ package io.servingmonitor.query;
 
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.apache.kafka.streams.KafkaStreams;
@@ -24,6 +26,14 @@ import org.slf4j.LoggerFactory;
  * bound means the copy misses at most that many of the newest changelog records. A copy that
  * leaves this instance and comes back is new again.
  *
+ * <p>Trust lasts only while the copy is watched without a break. A copy placed here again (a
+ * standby that starts updating, an active that starts restoring: {@link #copyPlaced}, told by
+ * Kafka Streams' listeners) is new again, even if no measurement saw it gone: it may restore from
+ * an old checkpoint and be far behind while its lag in offsets looks small. A measurement begun
+ * before such a placement does not count for the new copy. And when no measurement was taken for
+ * longer than {@link #TRUST_GAP_REFRESHES} refresh periods (lags are measured only while stale reads
+ * are asked for), every copy is new again: it may have left and come back unseen meanwhile.
+ *
  * <p>The lags are asked of Kafka Streams at most once per {@code refresh}, on a thread of their
  * own (each ask is a call to the brokers, which Kafka Streams advises to make only every few
  * seconds); a check uses lags up to twice that old, and fails (transient) while none that recent
@@ -39,6 +49,8 @@ public final class StandbyLagBound {
      * next offset to be written and, under exactly-once, follows a commit marker that holds no data.
      */
     static final long CATCH_UP_SLACK = 2;
+    /** Measurements further apart than this many refresh periods end the trust of every copy. */
+    static final int TRUST_GAP_REFRESHES = 3;
     /** How long one measurement of the lags is used. */
     public static final Duration DEFAULT_REFRESH = Duration.ofSeconds(1);
 
@@ -50,7 +62,11 @@ public final class StandbyLagBound {
     private Map<String, Map<Integer, CopyPosition>> lags;
     /** Per store and partition: the changelog end when the copy was first seen, until it is caught up (then removed). */
     private final Map<String, Map<Integer, Long>> catchingUpTo = new HashMap<>();
-    private final Map<String, java.util.Set<Integer>> trusted = new HashMap<>();
+    private final Map<String, Set<Integer>> trusted = new HashMap<>();
+    /** Per store and partition: the {@link #placements} count when the copy was last placed here. */
+    private final Map<String, Map<Integer, Long>> placedAt = new HashMap<>();
+    /** How many placements were told: a measurement begun at count n says nothing of a copy placed later. */
+    private long placements;
     private long measuredAtNanos;
     private boolean measuring;
 
@@ -93,6 +109,20 @@ public final class StandbyLagBound {
     }
 
     /**
+     * Tells that a copy of {@code partition} of {@code store} was (re)placed on this instance: a
+     * standby starts updating or an active starts restoring. It is untrusted until a measurement
+     * begun after this shows it caught up.
+     */
+    public void copyPlaced(String store, int partition) {
+        synchronized (lock) {
+            placements++;
+            placedAt.computeIfAbsent(store, s -> new HashMap<>()).put(partition, placements);
+            trusted.getOrDefault(store, new HashSet<>()).remove(partition);
+            catchingUpTo.getOrDefault(store, new HashMap<>()).remove(partition);
+        }
+    }
+
+    /**
      * Passes when this instance holds a copy of {@code partition} of {@code store} that trails its
      * changelog by at most the bound; otherwise a {@link StoreReads.TransientReadException} (the
      * caller asks again later, or another copy).
@@ -105,7 +135,7 @@ public final class StandbyLagBound {
         boolean caughtUp;
         synchronized (lock) {
             position = current().getOrDefault(store, Map.of()).get(partition);
-            caughtUp = trusted.getOrDefault(store, java.util.Set.of()).contains(partition);
+            caughtUp = trusted.getOrDefault(store, Set.of()).contains(partition);
         }
         if (position == null) {
             throw new StoreReads.TransientReadException("no copy of " + store + " partition " + partition + " here");
@@ -131,7 +161,7 @@ public final class StandbyLagBound {
     private Map<String, Map<Integer, CopyPosition>> current() {
         if (refreshNanos == 0) {
             try {
-                accept(measure.get());
+                accept(measure.get(), placements);
                 return lags;
             } catch (RuntimeException e) {
                 throw new StoreReads.TransientReadException("the lags of the local stores are not known: " + e, e);
@@ -155,6 +185,10 @@ public final class StandbyLagBound {
 
     private void measureNow() {
         Map<String, Map<Integer, CopyPosition>> measured = null;
+        long placementsBefore;
+        synchronized (lock) {
+            placementsBefore = placements;
+        }
         try {
             measured = measure.get();
         } catch (RuntimeException e) {
@@ -163,25 +197,36 @@ public final class StandbyLagBound {
         }
         synchronized (lock) {
             if (measured != null) {
-                accept(measured);
-                measuredAtNanos = nanoTime.getAsLong();
+                long now = nanoTime.getAsLong();
+                if (lags != null && now - measuredAtNanos > TRUST_GAP_REFRESHES * refreshNanos) {
+                    // Unwatched meanwhile: a copy may have left and come back, restoring from an old checkpoint.
+                    trusted.clear();
+                    catchingUpTo.clear();
+                }
+                accept(measured, placementsBefore);
+                measuredAtNanos = now;
             }
             measuring = false;
         }
     }
 
-    /** Takes a measurement (under the lock): which copies are new, which have caught up, which left. */
-    private void accept(Map<String, Map<Integer, CopyPosition>> measured) {
+    /**
+     * Takes a measurement (under the lock) begun when {@code placementsBefore} placements had been
+     * told: which copies are new, which have caught up, which left. A copy placed after the
+     * measurement began is left for the next one.
+     */
+    private void accept(Map<String, Map<Integer, CopyPosition>> measured, long placementsBefore) {
         synchronized (lock) {
             catchingUpTo.keySet().retainAll(measured.keySet());
             trusted.keySet().retainAll(measured.keySet());
             measured.forEach((store, partitions) -> {
                 Map<Integer, Long> catching = catchingUpTo.computeIfAbsent(store, s -> new HashMap<>());
-                java.util.Set<Integer> caughtUp = trusted.computeIfAbsent(store, s -> new java.util.HashSet<>());
+                Set<Integer> caughtUp = trusted.computeIfAbsent(store, s -> new HashSet<>());
                 catching.keySet().retainAll(partitions.keySet());
                 caughtUp.retainAll(partitions.keySet());
+                Map<Integer, Long> placed = placedAt.getOrDefault(store, Map.of());
                 partitions.forEach((partition, position) -> {
-                    if (caughtUp.contains(partition)) {
+                    if (caughtUp.contains(partition) || placed.getOrDefault(partition, 0L) > placementsBefore) {
                         return;
                     }
                     long target = catching.computeIfAbsent(partition, p -> position.end());

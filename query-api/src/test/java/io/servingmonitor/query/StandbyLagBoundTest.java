@@ -133,6 +133,82 @@ class StandbyLagBoundTest {
         assertThat(calls.get()).isGreaterThanOrEqualTo(2);
     }
 
+    @Test
+    void aCopyPlacedHereAgainIsRefusedUntilItCatchesUpThoughNoMeasurementSawItGone() {
+        StandbyLagBound bound = new StandbyLagBound(100, () -> lags, Duration.ZERO, System::nanoTime);
+        lag(bound, 0, 0);
+        assertThatCode(() -> bound.check(STORE, 0)).doesNotThrowAnyException();
+
+        // It left and came back between two measurements, restoring from an old checkpoint: 30 behind, within the bound.
+        bound.copyPlaced(STORE, 0);
+        position(0, 1000, 1030);
+        assertThatThrownBy(() -> bound.check(STORE, 0)).hasMessageContaining("has not caught up");
+
+        position(0, 1029, 1040);
+        assertThatCode(() -> bound.check(STORE, 0)).doesNotThrowAnyException();
+    }
+
+    @Test
+    void aMeasurementBegunBeforeACopyWasPlacedDoesNotMakeItTrusted() throws InterruptedException {
+        java.util.concurrent.CountDownLatch measuring = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch placed = new java.util.concurrent.CountDownLatch(1);
+        AtomicInteger calls = new AtomicInteger();
+        StandbyLagBound bound = new StandbyLagBound(100, () -> {
+            if (calls.incrementAndGet() == 1) {
+                // The old copy, caught up, as positions were read; then the copy is placed anew.
+                Map<String, Map<Integer, StandbyLagBound.CopyPosition>> old =
+                        Map.of(STORE, Map.of(0, new StandbyLagBound.CopyPosition(1000, 1000)));
+                measuring.countDown();
+                try {
+                    placed.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return old;
+            }
+            return lags;
+        }, Duration.ofMillis(20), System::nanoTime);
+        position(0, 0, 1000);
+
+        assertThatThrownBy(() -> bound.check(STORE, 0)).isInstanceOf(StoreReads.TransientReadException.class);
+        measuring.await();
+        bound.copyPlaced(STORE, 0);
+        placed.countDown();
+        // Whatever measurement serves now, the new copy (at 0 of 1000) is not trusted on the old copy's figures.
+        long until = System.nanoTime() + Duration.ofMillis(300).toNanos();
+        while (System.nanoTime() < until) {
+            assertThatThrownBy(() -> bound.check(STORE, 0)).isInstanceOf(StoreReads.TransientReadException.class);
+            Thread.sleep(5);
+        }
+        assertThat(calls.get()).as("measured again meanwhile").isGreaterThan(1);
+    }
+
+    @Test
+    void aCopyUnwatchedForLongerThanTheTrustGapIsNewAgain() throws InterruptedException {
+        AtomicLong now = new AtomicLong(0);
+        StandbyLagBound bound = new StandbyLagBound(100, () -> lags, Duration.ofSeconds(1), now::get);
+        position(0, 1000, 1000);
+        assertThatThrownBy(() -> bound.check(STORE, 0)).isInstanceOf(StoreReads.TransientReadException.class);
+        awaitPass(bound);
+
+        // Nobody asked for a stale read for a minute; meanwhile the copy may have left and come back.
+        position(0, 1000, 1050);
+        now.set(Duration.ofSeconds(60).toNanos());
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        String refusal = "";
+        while (!refusal.contains("has not caught up")) {
+            try {
+                bound.check(STORE, 0);
+                refusal = "passed";
+            } catch (StoreReads.TransientReadException e) {
+                refusal = e.getMessage();
+            }
+            assertThat(refusal).as("not trusted on its figures of a minute ago").isNotEqualTo("passed");
+            assertThat(System.nanoTime()).isLessThan(deadline);
+            Thread.sleep(5);
+        }
+    }
+
     private static void awaitPass(StandbyLagBound bound) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
         while (true) {

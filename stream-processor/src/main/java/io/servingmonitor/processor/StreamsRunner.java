@@ -27,6 +27,7 @@ public final class StreamsRunner implements AutoCloseable {
     private final KafkaStreams streams;
     private final Object stateChanged = new Object();
     private final ThreadFailurePolicy failurePolicy;
+    private final RestoreProgress restoreProgress = new RestoreProgress();
     /** System.nanoTime() of the replacements still inside the policy's window, oldest first. */
     private final Deque<Long> replacements = new ArrayDeque<>();
     private volatile String failure;
@@ -53,6 +54,13 @@ public final class StreamsRunner implements AutoCloseable {
             }
         });
         streams.setUncaughtExceptionHandler(this::onThreadFailure);
+        streams.setGlobalStateRestoreListener(restoreProgress);
+        streams.setStandbyUpdateListener(restoreProgress);
+    }
+
+    /** What this instance restores: progress lines, and the copies placed here (observe them before {@link #start}). */
+    public RestoreProgress restoreProgress() {
+        return restoreProgress;
     }
 
     private synchronized StreamThreadExceptionResponse onThreadFailure(Throwable error) {
