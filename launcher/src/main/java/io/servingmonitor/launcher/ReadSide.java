@@ -89,7 +89,7 @@ final class ReadSide implements AutoCloseable {
         // when this instance holds it (also when a peer asks it for its copy); a copy placed here anew
         // (told before the first one is) is not trusted until it has caught up.
         StandbyLagBound lagBound = StandbyLagBound.of(streams.streams(), options.maxStandbyLag());
-        streams.restoreProgress().onCopyPlaced(lagBound::copyPlaced);
+        streams.restoreProgress().observeCopies(lagBound);
         streams.start();
 
         // Bounded: when reads pile up faster than the stores answer, more are refused with 503 at once.

@@ -1,5 +1,6 @@
 package io.servingmonitor.query;
 
+import io.servingmonitor.processor.RestoreProgress;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -26,6 +27,10 @@ import org.slf4j.LoggerFactory;
  * bound means the copy misses at most that many of the newest changelog records. A copy that
  * leaves this instance and comes back is new again.
  *
+ * <p>Kafka Streams reports a position of 0 both for a copy that has applied nothing yet and for
+ * one that applied the record at offset 0: at 0, a copy counts as caught up only once it was told
+ * to have applied a batch since it was placed ({@link #copyLoaded}), or when its changelog is empty.
+ *
  * <p>Trust lasts only while the copy is watched without a break. A copy placed here again (a
  * standby that starts updating, an active that starts restoring: {@link #copyPlaced}, told by
  * Kafka Streams' listeners) is new again, even if no measurement saw it gone: it may restore from
@@ -39,7 +44,7 @@ import org.slf4j.LoggerFactory;
  * seconds); a check uses lags up to twice that old, and fails (transient) while none that recent
  * is known.
  */
-public final class StandbyLagBound {
+public final class StandbyLagBound implements RestoreProgress.CopyObserver {
 
     private static final Logger LOG = LoggerFactory.getLogger(StandbyLagBound.class);
     /** Offsets a standby may trail its changelog by default: a few seconds of a busy partition. */
@@ -63,6 +68,8 @@ public final class StandbyLagBound {
     /** Per store and partition: the changelog end when the copy was first seen, until it is caught up (then removed). */
     private final Map<String, Map<Integer, Long>> catchingUpTo = new HashMap<>();
     private final Map<String, Set<Integer>> trusted = new HashMap<>();
+    /** Per store: the partitions whose copy here applied a changelog batch since it was placed ({@link #copyLoaded}). */
+    private final Map<String, Set<Integer>> loaded = new HashMap<>();
     /** Per store and partition: the {@link #placements} count when the copy was last placed here. */
     private final Map<String, Map<Integer, Long>> placedAt = new HashMap<>();
     /** How many placements were told: a measurement begun at count n says nothing of a copy placed later. */
@@ -113,12 +120,27 @@ public final class StandbyLagBound {
      * standby starts updating or an active starts restoring. It is untrusted until a measurement
      * begun after this shows it caught up.
      */
+    @Override
     public void copyPlaced(String store, int partition) {
         synchronized (lock) {
             placements++;
             placedAt.computeIfAbsent(store, s -> new HashMap<>()).put(partition, placements);
             trusted.getOrDefault(store, new HashSet<>()).remove(partition);
             catchingUpTo.getOrDefault(store, new HashMap<>()).remove(partition);
+            loaded.getOrDefault(store, new HashSet<>()).remove(partition);
+        }
+    }
+
+    /**
+     * Tells that the copy of {@code partition} of {@code store} here applied a batch of its
+     * changelog since it was placed (a standby's update, an active's restore). Only then does a
+     * position of 0 say the copy holds the record at offset 0: Kafka Streams reports 0 as well
+     * for a copy that has applied nothing yet.
+     */
+    @Override
+    public void copyLoaded(String store, int partition) {
+        synchronized (lock) {
+            loaded.computeIfAbsent(store, s -> new HashSet<>()).add(partition);
         }
     }
 
@@ -230,7 +252,11 @@ public final class StandbyLagBound {
                         return;
                     }
                     long target = catching.computeIfAbsent(partition, p -> position.end());
-                    if (position.current() + CATCH_UP_SLACK >= target) {
+                    // Position 0 is also what a copy that applied nothing yet reports: on a changelog
+                    // of one record and its commit marker it would pass the slack while empty.
+                    boolean holdsSomething = position.current() > 0 || target == 0
+                            || loaded.getOrDefault(store, Set.of()).contains(partition);
+                    if (holdsSomething && position.current() + CATCH_UP_SLACK >= target) {
                         catching.remove(partition);
                         caughtUp.add(partition);
                         LOG.info("the copy of {} partition {} here caught up (at {}, changelog end {})", store, partition,

@@ -149,6 +149,26 @@ class StandbyLagBoundTest {
     }
 
     @Test
+    void aCopyAtPositionZeroOfAOneRecordChangelogIsTrustedOnlyOnceItHasLoadedABatchSincePlaced() {
+        StandbyLagBound bound = new StandbyLagBound(100, () -> lags, Duration.ZERO, System::nanoTime);
+        // One record at offset 0 and its commit marker: end 2. Kafka Streams says 0 for an empty copy too.
+        bound.copyPlaced(STORE, 0);
+        position(0, 0, 2);
+        assertThatThrownBy(() -> bound.check(STORE, 0)).hasMessageContaining("has not caught up");
+
+        bound.copyLoaded(STORE, 0);
+        assertThatCode(() -> bound.check(STORE, 0)).doesNotThrowAnyException();
+
+        // Placed again: what it loaded before does not count.
+        bound.copyPlaced(STORE, 0);
+        assertThatThrownBy(() -> bound.check(STORE, 0)).hasMessageContaining("has not caught up");
+
+        // An empty changelog: nothing to hold, trusted at 0.
+        position(1, 0, 0);
+        assertThatCode(() -> bound.check(STORE, 1)).doesNotThrowAnyException();
+    }
+
+    @Test
     void aMeasurementBegunBeforeACopyWasPlacedDoesNotMakeItTrusted() throws InterruptedException {
         java.util.concurrent.CountDownLatch measuring = new java.util.concurrent.CountDownLatch(1);
         java.util.concurrent.CountDownLatch placed = new java.util.concurrent.CountDownLatch(1);

@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  *   <li>Placements: every copy of a store partition placed here anew, a standby that starts
  *       updating or an active that starts restoring (a standby promoted to active here too: being
  *       active, its copy is read as the active one, not trusted as a stale one), is told to the
- *       {@link #onCopyPlaced observers}, e.g. the lag bound of stale reads, which stops trusting
+ *       {@link #observeCopies observers}, e.g. the lag bound of stale reads, which stops trusting
  *       that copy until it has caught up again.
  * </ul>
  *
@@ -39,10 +39,13 @@ public final class RestoreProgress implements StateRestoreListener, StandbyUpdat
     /** How often a store still restoring says how far it got. */
     public static final Duration PROGRESS_EVERY = Duration.ofSeconds(5);
 
-    /** Told of a copy of a store partition placed on this instance anew. */
-    @FunctionalInterface
-    public interface CopyPlacedObserver {
+    /** Told of the copies of store partitions on this instance. */
+    public interface CopyObserver {
+        /** A copy of {@code partition} of {@code store} placed here anew (it may be empty, or hold an old checkpoint). */
         void copyPlaced(String store, int partition);
+
+        /** That copy applied a batch of its changelog (a standby's update or an active's restore). */
+        void copyLoaded(String store, int partition);
     }
 
     /** One store's restoration on this instance, from its first partition's start to its last one's end. */
@@ -60,7 +63,7 @@ public final class RestoreProgress implements StateRestoreListener, StandbyUpdat
         }
     }
 
-    private final List<CopyPlacedObserver> observers = new CopyOnWriteArrayList<>();
+    private final List<CopyObserver> observers = new CopyOnWriteArrayList<>();
     private final Map<String, StoreRestore> restoring = new HashMap<>();
     private final LongSupplier nanoTime;
 
@@ -72,8 +75,8 @@ public final class RestoreProgress implements StateRestoreListener, StandbyUpdat
         this.nanoTime = Objects.requireNonNull(nanoTime, "nanoTime");
     }
 
-    /** Adds an observer of placements; add them before Kafka Streams starts, not to miss one. */
-    public void onCopyPlaced(CopyPlacedObserver observer) {
+    /** Adds an observer of the copies; add them before Kafka Streams starts, not to miss one. */
+    public void observeCopies(CopyObserver observer) {
         observers.add(Objects.requireNonNull(observer, "observer"));
     }
 
@@ -102,6 +105,9 @@ public final class RestoreProgress implements StateRestoreListener, StandbyUpdat
 
     @Override
     public void onBatchRestored(TopicPartition changelog, String store, long batchEndOffset, long numRestored) {
+        if (numRestored > 0) {
+            observers.forEach(observer -> observer.copyLoaded(store, changelog.partition()));
+        }
         synchronized (this) {
             StoreRestore restore = restoring.get(store);
             if (restore == null) {
@@ -148,6 +154,9 @@ public final class RestoreProgress implements StateRestoreListener, StandbyUpdat
     public void onBatchLoaded(TopicPartition changelog, String store, TaskId taskId, long batchEndOffset,
                               long batchSize, long currentEndOffset) {
         // Standbys update for as long as they live: no progress lines for them.
+        if (batchSize > 0) {
+            observers.forEach(observer -> observer.copyLoaded(store, changelog.partition()));
+        }
     }
 
     @Override

@@ -33,7 +33,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@link RestoreProgress} as {@link StreamsRunner} installs it, on a real broker: an instance that
  * starts on an empty state directory restores its store from the changelog, and the copy it
- * rebuilds is told to the observers of placements (the lag bound of stale reads untrusts it).
+ * rebuilds is told to the observers as placed, then as loaded with changelog batches (the lag bound of
+ * stale reads untrusts it until it has caught up).
  */
 class RestoreProgressTest {
 
@@ -51,7 +52,7 @@ class RestoreProgressTest {
     }
 
     @Test
-    void aStoreRestoredFromItsChangelogIsToldAsACopyPlacedAndEndsItsRestoration() throws Exception {
+    void aStoreRestoredFromItsChangelogIsToldAsACopyPlacedThenLoadedAndEndsItsRestoration() throws Exception {
         String in = KAFKA.uniqueName("restore-in");
         KAFKA.createTopic(in, 1);
         List<byte[]> values = new ArrayList<>();
@@ -73,12 +74,24 @@ class RestoreProgressTest {
 
         deleteContents(stateDir);
         List<Placement> secondRun = new CopyOnWriteArrayList<>();
+        List<Placement> loaded = new CopyOnWriteArrayList<>();
         try (StreamsRunner runner = new StreamsRunner(topology(in), props)) {
-            runner.restoreProgress().onCopyPlaced((store, partition) -> secondRun.add(new Placement(store, partition)));
+            runner.restoreProgress().observeCopies(new RestoreProgress.CopyObserver() {
+                @Override
+                public void copyPlaced(String store, int partition) {
+                    secondRun.add(new Placement(store, partition));
+                }
+
+                @Override
+                public void copyLoaded(String store, int partition) {
+                    loaded.add(new Placement(store, partition));
+                }
+            });
             runner.start();
             assertThat(runner.awaitRunning(PATIENCE)).isTrue();
             awaitCount(runner, RECORDS);
             assertThat(secondRun).as("the store rebuilt from its changelog").containsExactly(new Placement(STORE, 0));
+            assertThat(loaded).as("it applied changelog batches").isNotEmpty().containsOnly(new Placement(STORE, 0));
             assertThat(runner.restoreProgress().restoring()).as("its restoration ended").isFalse();
         }
     }
