@@ -137,6 +137,8 @@ public final class ScaleOutScenario {
                     countsFailed.add(nodes + " query nodes: " + e.getMessage());
                     context.log("scale-out: %d query nodes FAILED: %s", nodes, e.getMessage());
                 } finally {
+                    // All shut down at once, then each is waited for.
+                    queryNodes.forEach(ServiceProcess::requestStop);
                     for (ServiceProcess node : queryNodes) {
                         node.close();
                     }
