@@ -13,7 +13,8 @@ import org.apache.kafka.common.TopicPartition;
 
 /**
  * Scale-out: reads and writes through nginx ({@code deploy/nginx.conf}, see {@link NginxFront})
- * against 1 ingest node and 1, 2 and 3 query nodes, each a child JVM on the bench's broker. The
+ * against 1 ingest node and the query node counts of {@link Sizes#scaleOutNodeCounts()} (full: 1, 2
+ * and 3; quick: 1 and 2), each a child JVM on the bench's broker. The
  * fleet is written once through nginx; then, for each node count, that many query nodes start at
  * once under a fresh application id whose group begins where the fleet begins (so each count
  * starts clean, its tasks spread by the first assignment, and processes the same fleet), and the
@@ -28,7 +29,6 @@ import org.apache.kafka.common.TopicPartition;
 public final class ScaleOutScenario {
 
     public static final String NAME = "scale-out";
-    public static final List<Integer> NODE_COUNTS = List.of(1, 2, 3);
     static final int IN_FLIGHT = 16;
     private static final int CLIENTS = 4;
     private static final Duration POINT_CAP = Duration.ofSeconds(60);
@@ -88,7 +88,8 @@ public final class ScaleOutScenario {
             ingest.startAndAwaitHealthy(HEALTHY_TIMEOUT);
             Map<TopicPartition, Long> fleetStart = context.offsets().eventsEnd();
             boolean fleetWritten = false;
-            for (int nodes : NODE_COUNTS) {
+            List<Integer> nodeCounts = context.sizes().scaleOutNodeCounts();
+            for (int nodes : nodeCounts) {
                 String applicationId = context.uniqueName("scale-out-" + nodes);
                 context.offsets().startGroupAt(applicationId, fleetStart);
                 List<ServiceProcess> queryNodes = new ArrayList<>();
@@ -123,9 +124,12 @@ public final class ScaleOutScenario {
                                 }
                                 measure(samples, failures, call.name() + "|" + nodes, front.baseUrl(), call, cpu);
                             }
-                            // The reports just written are processed before the next run's reads.
-                            context.offsets().awaitDrained(applicationId, context.offsets().eventsEnd(),
-                                    context.sizes().loadCap());
+                            // The reports just written are processed before the next run's reads
+                            // (after the last run nothing is measured on these nodes any more).
+                            if (run + 1 < context.runs()) {
+                                context.offsets().awaitDrained(applicationId, context.offsets().eventsEnd(),
+                                        context.sizes().loadCap());
+                            }
                         }
                     }
                 } catch (IllegalStateException e) {
@@ -133,6 +137,8 @@ public final class ScaleOutScenario {
                     countsFailed.add(nodes + " query nodes: " + e.getMessage());
                     context.log("scale-out: %d query nodes FAILED: %s", nodes, e.getMessage());
                 } finally {
+                    // All shut down at once, then each is waited for.
+                    queryNodes.forEach(ServiceProcess::requestStop);
                     for (ServiceProcess node : queryNodes) {
                         node.close();
                     }
@@ -142,7 +148,7 @@ public final class ScaleOutScenario {
             BenchContext.deleteTree(dir);
         }
         List<Figure> figures = figures(calls, samples, failures, settled);
-        context.log("scale-out table:%n%s", table(rows(calls, samples)));
+        context.log("scale-out table:%n%s", table(rows(calls, samples, context.sizes().scaleOutNodeCounts())));
         if (!countsFailed.isEmpty()) {
             throw new BenchSuite.PartialFailure(figures, String.join("; ", countsFailed));
         }
@@ -282,7 +288,7 @@ public final class ScaleOutScenario {
                                  Map<Integer, String> settled) {
         List<Figure> figures = new ArrayList<>();
         int cores = Runtime.getRuntime().availableProcessors();
-        for (int nodes : NODE_COUNTS) {
+        for (int nodes : context.sizes().scaleOutNodeCounts()) {
             String what = nodes + " query node" + (nodes == 1 ? "" : "s") + " + 1 ingest node behind nginx, "
                     + IN_FLIGHT + " in flight";
             for (Call call : calls) {
@@ -337,10 +343,10 @@ public final class ScaleOutScenario {
         return values == null || values.isEmpty() ? Double.NaN : Summary.of(values).median();
     }
 
-    private static List<Row> rows(List<Call> calls, Map<String, List<Double>> samples) {
+    private static List<Row> rows(List<Call> calls, Map<String, List<Double>> samples, List<Integer> nodeCounts) {
         List<Row> rows = new ArrayList<>();
         for (Call call : calls) {
-            for (int nodes : NODE_COUNTS) {
+            for (int nodes : nodeCounts) {
                 String key = call.name() + "|" + nodes;
                 if (samples.containsKey(key + "|rate")) {
                     String ceiling = "ceiling|" + call.path() + "|" + nodes;

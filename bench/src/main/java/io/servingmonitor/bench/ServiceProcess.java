@@ -30,6 +30,7 @@ public final class ServiceProcess implements AutoCloseable {
     private final List<String> command;
     private final Path logFile;
     private final int port;
+    private boolean stopRequested;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private Process process;
     private boolean hookAdded;
@@ -71,6 +72,7 @@ public final class ServiceProcess implements AutoCloseable {
 
     /** Starts the process without waiting (several nodes can then start at once). */
     public void start() throws IOException {
+        stopRequested = false;
         process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile())).start();
         if (!hookAdded) {
@@ -107,12 +109,23 @@ public final class ServiceProcess implements AutoCloseable {
         }
     }
 
-    /** SIGTERM, then waits for the clean shutdown (a kill after {@link #STOP_TIMEOUT}). */
+    /**
+     * SIGTERM without waiting, so that several processes shut down at once; {@link #stop()} or
+     * {@link #close()} then waits.
+     */
+    public void requestStop() {
+        if (process != null && process.isAlive() && !stopRequested) {
+            stopRequested = true;
+            process.destroy();
+        }
+    }
+
+    /** SIGTERM (unless {@link #requestStop()} sent it), then waits for the clean shutdown (a kill after {@link #STOP_TIMEOUT}). */
     public void stop() throws InterruptedException {
         if (process == null || !process.isAlive()) {
             return;
         }
-        process.destroy();
+        requestStop();
         if (!process.waitFor(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
             process.destroyForcibly().waitFor();
         }

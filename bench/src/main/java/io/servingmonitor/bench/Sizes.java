@@ -26,6 +26,7 @@ import java.util.List;
  * @param sustainedBisections  bisection steps after the first failing rate
  * @param scaleOutFleet        the fleet written through nginx before the scale-out reads and writes
  * @param scaleOutRequests     requests per scale-out figure, node count and run
+ * @param scaleOutNodeCounts   the query node counts the scale-out scenario measures, in order
  */
 public record Sizes(
         long processingEvents,
@@ -45,7 +46,8 @@ public record Sizes(
         Duration sustainedStep,
         int sustainedBisections,
         FleetShape scaleOutFleet,
-        long scaleOutRequests) {
+        long scaleOutRequests,
+        List<Integer> scaleOutNodeCounts) {
 
     /** Fewer requests would make a p99 the maximum of a handful. */
     private static final int MIN_SCALED_READ_REQUESTS = 200;
@@ -53,6 +55,10 @@ public record Sizes(
     public Sizes {
         processingFleets = List.copyOf(processingFleets);
         readFleets = List.copyOf(readFleets);
+        scaleOutNodeCounts = List.copyOf(scaleOutNodeCounts);
+        if (scaleOutNodeCounts.isEmpty() || scaleOutNodeCounts.stream().anyMatch(n -> n < 1)) {
+            throw new IllegalArgumentException("scale-out node counts must be >= 1, at least one: " + scaleOutNodeCounts);
+        }
     }
 
     public static Sizes full() {
@@ -64,7 +70,7 @@ public record Sizes(
                 List.of(new FleetShape(1_000, 100), new FleetShape(10_000, 1_000), new FleetShape(100_000, 10_000)),
                 5, 1_000, Duration.ofMinutes(20),
                 250, 32_000, Duration.ofSeconds(60), 3,
-                new FleetShape(10_000, 1_000), 4_000);
+                new FleetShape(10_000, 1_000), 4_000, List.of(1, 2, 3));
     }
 
     public static Sizes quick() {
@@ -76,7 +82,7 @@ public record Sizes(
                 List.of(new FleetShape(200, 20)),
                 1, 30, Duration.ofSeconds(60),
                 50, 200, Duration.ofSeconds(3), 0,
-                new FleetShape(200, 20), 200);
+                new FleetShape(200, 20), 100, List.of(1, 2));
     }
 
     /** The full sizes with every count multiplied by {@code factor} (0 < factor <= 1); times and rates kept. */
@@ -90,27 +96,31 @@ public record Sizes(
                 readFleets.stream().map(f -> scale(f, factor)).toList(),
                 historyUrls, Math.max(MIN_SCALED_READ_REQUESTS, (int) scale(readRequests, factor)), loadCap,
                 sustainedStartRate, sustainedMaxRate, sustainedStep, sustainedBisections,
-                scale(scaleOutFleet, factor), Math.max(MIN_SCALED_READ_REQUESTS, scale(scaleOutRequests, factor)));
+                scale(scaleOutFleet, factor), Math.max(MIN_SCALED_READ_REQUESTS, scale(scaleOutRequests, factor)),
+                scaleOutNodeCounts);
     }
 
     public Sizes withSustainedStep(Duration step) {
         return new Sizes(processingEvents, processingFleets, processingCap, ingestFleet, ingestReports,
                 ingestConcurrency, ingestClients, ingestCap, readFleets, historyUrls, readRequests, loadCap,
-                sustainedStartRate, sustainedMaxRate, step, sustainedBisections, scaleOutFleet, scaleOutRequests);
+                sustainedStartRate, sustainedMaxRate, step, sustainedBisections, scaleOutFleet, scaleOutRequests,
+                scaleOutNodeCounts);
     }
 
     /** These sizes with other read fleets (10 containers per url, as the full ones). */
     public Sizes withReadFleets(List<FleetShape> fleets) {
         return new Sizes(processingEvents, processingFleets, processingCap, ingestFleet, ingestReports,
                 ingestConcurrency, ingestClients, ingestCap, fleets, historyUrls, readRequests, loadCap,
-                sustainedStartRate, sustainedMaxRate, sustainedStep, sustainedBisections, scaleOutFleet, scaleOutRequests);
+                sustainedStartRate, sustainedMaxRate, sustainedStep, sustainedBisections, scaleOutFleet, scaleOutRequests,
+                scaleOutNodeCounts);
     }
 
     /** These sizes with another cap on one processing drain. */
     public Sizes withProcessingCap(Duration cap) {
         return new Sizes(processingEvents, processingFleets, cap, ingestFleet, ingestReports,
                 ingestConcurrency, ingestClients, ingestCap, readFleets, historyUrls, readRequests, loadCap,
-                sustainedStartRate, sustainedMaxRate, sustainedStep, sustainedBisections, scaleOutFleet, scaleOutRequests);
+                sustainedStartRate, sustainedMaxRate, sustainedStep, sustainedBisections, scaleOutFleet, scaleOutRequests,
+                scaleOutNodeCounts);
     }
 
     /** The sizes in words, one line per scenario, for the report. */
@@ -126,7 +136,7 @@ public record Sizes(
                         + sustainedBisections + " bisections, each rate held " + sustainedStep.toSeconds() + " s",
                 "scale-out: " + scaleOutFleet.describe() + " written through nginx; " + scaleOutRequests
                         + " requests per figure at " + ScaleOutScenario.IN_FLIGHT + " in flight, 1 ingest node, "
-                        + ScaleOutScenario.NODE_COUNTS + " query nodes");
+                        + scaleOutNodeCounts + " query nodes");
     }
 
     private static long scale(long count, double factor) {

@@ -44,10 +44,18 @@ class BenchOptionsTest {
     }
 
     @Test
-    void scaleOutRunsOnlyWhenNamed() {
-        assertThat(BenchOptions.parse(List.of()).scenarios()).doesNotContain(ScaleOutScenario.NAME);
+    void everyScenarioRunsByDefaultAndOnlyKeepsTheSuiteOrder() {
+        assertThat(BenchOptions.parse(List.of()).scenarios()).containsExactlyElementsOf(BenchOptions.SCENARIOS);
+        assertThat(BenchOptions.parse(List.of("--quick")).scenarios()).contains(ScaleOutScenario.NAME);
         assertThat(BenchOptions.parse(List.of("--only", "scale-out,ingest")).scenarios())
                 .containsExactly(IngestScenario.NAME, ScaleOutScenario.NAME);
+    }
+
+    @Test
+    void scaleOutNodeCountsAreOneToThreeInFullAndScaledSizesAndFewerInQuick() {
+        assertThat(Sizes.full().scaleOutNodeCounts()).containsExactly(1, 2, 3);
+        assertThat(BenchOptions.parse(List.of("--scale", "0.1")).sizes().scaleOutNodeCounts()).containsExactly(1, 2, 3);
+        assertThat(BenchOptions.parse(List.of("--quick")).sizes().scaleOutNodeCounts()).containsExactly(1, 2);
     }
 
     @Test
