@@ -11,7 +11,11 @@ import org.slf4j.LoggerFactory;
  * The command line: {@code serving-monitor standalone|ingest|query [options]} runs that
  * {@link Role} until Ctrl-C / SIGTERM, then shuts everything down cleanly (bad options: a message
  * and exit 2; a failed start: a message and exit 1); {@code serving-monitor hash-secret} prints the
- * salted hash of a secret key read from standard input ({@link HashSecretCommand}).
+ * salted hash of a secret key read from standard input ({@link HashSecretCommand});
+ * {@code --version} (alone or after a role) prints {@code serving-monitor <version>} and exits 0.
+ *
+ * <p>Logging is set up ({@link LogSetup}) from the parsed options before anything logs: every
+ * line of a run is in the chosen format, the first one naming the version.
  */
 public final class ServingMonitor {
 
@@ -25,6 +29,11 @@ public final class ServingMonitor {
             System.exit(HashSecretCommand.run(Arrays.asList(args).subList(1, args.length), System.in, System.out, System.err));
             return;
         }
+        if (Arrays.asList(args).contains(LauncherOptions.VERSION_FLAG)) {
+            System.out.println(Version.line());
+            System.exit(0);
+            return;
+        }
         Role role = args.length == 0 ? null : Role.byCommand(args[0]).orElse(null);
         if (role == null) {
             System.err.println(LauncherOptions.USAGE);
@@ -34,12 +43,14 @@ public final class ServingMonitor {
         LauncherOptions options;
         try {
             options = LauncherOptions.parse(role, Arrays.asList(args).subList(1, args.length), System.getenv());
-        } catch (IllegalArgumentException e) {
+            LogSetup.apply(options.logFormat(), options.logLevel());
+        } catch (IllegalArgumentException | IllegalStateException e) {
             System.err.println(e.getMessage());
             System.exit(2);
             return;
         }
 
+        LOG.info("{} starting: {} (Java {})", Version.line(), role.command(), Runtime.version());
         AutoCloseable app;
         try {
             app = role == Role.STANDALONE
@@ -47,13 +58,13 @@ public final class ServingMonitor {
                     : ServingNode.start(options, Clock.systemUTC(), System.out);
         } catch (Exception e) {
             LOG.debug("start-up failed", e);
-            System.err.println("serving-monitor could not start: " + rootMessage(e));
+            LOG.error("serving-monitor could not start: {}", rootMessage(e));
             System.exit(1);
             return;
         }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            System.out.println("serving-monitor shutting down");
+            LOG.info("serving-monitor shutting down");
             try {
                 app.close();
             } catch (Exception e) {
