@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,27 +52,42 @@ public final class ServingMonitor {
         }
 
         LOG.info("{} starting: {} (Java {})", Version.line(), role.command(), Runtime.version());
-        AutoCloseable app;
-        try {
-            app = role == Role.STANDALONE
-                    ? StandaloneApp.start(options, Clock.systemUTC(), System.out)
-                    : ServingNode.start(options, Clock.systemUTC(), System.out);
-        } catch (Exception e) {
-            LOG.debug("start-up failed", e);
-            LOG.error("serving-monitor could not start: {}", rootMessage(e));
-            System.exit(1);
-            return;
-        }
+        AtomicReference<AutoCloseable> started = new AtomicReference<>();
+        CountDownLatch startDone = new CountDownLatch(1);
         CountDownLatch stopped = new CountDownLatch(1);
+        // Registered before the start: a SIGTERM right after the ready line, or during the start, still
+        // stops cleanly (it waits for the start to end, then stops what it started).
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            LOG.info("serving-monitor shutting down");
+            boolean failedStart = startDone.getCount() == 0 && started.get() == null;
+            if (!failedStart) {
+                LOG.info("serving-monitor shutting down");
+            }
             try {
-                app.close();
+                startDone.await();
+                AutoCloseable app = started.get();
+                if (app != null) {
+                    app.close();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             } catch (Exception e) {
                 LOG.warn("error while stopping: {}", e.toString());
             }
             stopped.countDown();
         }, "shutdown"));
+        try {
+            started.set(role == Role.STANDALONE
+                    ? StandaloneApp.start(options, Clock.systemUTC(), System.out)
+                    : ServingNode.start(options, Clock.systemUTC(), System.out));
+        } catch (Exception e) {
+            LOG.debug("start-up failed", e);
+            LOG.error("serving-monitor could not start: {}", rootMessage(e));
+            startDone.countDown();
+            System.exit(1);
+            return;
+        } finally {
+            startDone.countDown();
+        }
         stopped.await();
     }
 
