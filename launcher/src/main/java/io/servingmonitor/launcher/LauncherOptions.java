@@ -63,6 +63,8 @@ import org.apache.kafka.streams.state.HostInfo;
  * @param role             what this process serves
  * @param queryNodes       query nodes an ingest node asks whether a container is registered (strict
  *                         registration modes); empty elsewhere
+ * @param logFormat        how log lines are written: plain text or one JSON object per line
+ * @param logLevel         the level of the service's own loggers ({@code io.servingmonitor}); empty: info
  */
 public record LauncherOptions(
         String host,
@@ -97,7 +99,9 @@ public record LauncherOptions(
         long maxStandbyLag,
         int fleetMetricsMaxSeries,
         Role role,
-        List<HostInfo> queryNodes) {
+        List<HostInfo> queryNodes,
+        LogSetup.Format logFormat,
+        Optional<org.slf4j.event.Level> logLevel) {
 
     /** What every option's environment variable starts with. */
     public static final String ENV_PREFIX = "SERVING_MONITOR_";
@@ -182,7 +186,16 @@ public record LauncherOptions(
                     "from a standby copy at most N offsets behind its changelog (default 10000;",
                     "0: never, such reads wait for the owner or answer 503)"),
             option("--fleet-metrics-max-series", "N", READS, "endpoints (company, url) this node exports gauges for in /metrics, the",
-                    "largest by instances, then requests; the rest counted (default 1000; 0: none)"));
+                    "largest by instances, then requests; the rest counted (default 1000; 0: none)"),
+            option("--log-format", "text|json", ALL, "log lines as plain text or one JSON object each (default text)"),
+            option("--log-level", "LEVEL", ALL, "level of the service's own log lines: trace, debug, info, warn, error",
+                    "(default info; Kafka's stay at warn)"));
+
+    /** The flag that prints the version and exits, for any role (not an option: it has no variable). */
+    public static final String VERSION_FLAG = "--version";
+
+    private static final String VERSION_USAGE = String.format("  %-27s%s", VERSION_FLAG,
+            "prints serving-monitor and its version, and exits");
 
     private static final Map<String, Option> BY_FLAG = OPTIONS.stream()
             .collect(Collectors.toMap(Option::flag, o -> o, (a, b) -> a, LinkedHashMap::new));
@@ -212,6 +225,7 @@ public record LauncherOptions(
                 lines.addAll(render(option, ""));
             }
         }
+        lines.add(VERSION_USAGE);
         return String.join("\n", lines);
     }
 
@@ -229,6 +243,7 @@ public record LauncherOptions(
                     + (option.roles().contains(Role.QUERY) ? "Q" : " ");
             lines.addAll(render(option, roles + " "));
         }
+        lines.add(VERSION_USAGE.replaceFirst("  ", "  SIQ "));
         lines.add("");
         lines.add(HASH_SECRET_USAGE);
         return String.join("\n", lines);
@@ -304,6 +319,8 @@ public record LauncherOptions(
         int fleetMetricsMaxSeries = DEFAULT_FLEET_METRICS_MAX_SERIES;
         List<HostInfo> queryNodes = List.of();
         String metricGraceSource = "--metric-grace";
+        LogSetup.Format logFormat = LogSetup.Format.TEXT;
+        org.slf4j.event.Level logLevel = null;
 
         for (Setting setting : settings(role, args, env)) {
             // How messages name the value: the flag, or the environment variable it came from.
@@ -355,6 +372,8 @@ public record LauncherOptions(
                 case "--max-standby-lag" -> maxStandbyLag = intIn(flag, value, 0, Integer.MAX_VALUE);
                 case "--fleet-metrics-max-series" -> fleetMetricsMaxSeries = intIn(flag, value, 0, 1_000_000);
                 case "--query-nodes" -> queryNodes = hostsAndPorts(flag, value);
+                case "--log-format" -> logFormat = LogSetup.Format.parse(flag, value);
+                case "--log-level" -> logLevel = LogSetup.parseLevel(flag, value);
                 default -> throw new IllegalStateException("listed in OPTIONS but not parsed: " + setting.flag());
             }
         }
@@ -393,7 +412,8 @@ public record LauncherOptions(
                 new TopicSettings(partitions, (short) replication), resolutions, minChart, bodyLimit,
                 Optional.ofNullable(secret), standby, trustedProxies, autoRegister, autoUnregister, streamThreads,
                 rocksDbMemory, maxClockSkew, rateLimit, idleTimeout, minRequestRate, readQueue, metricGrace,
-                sessionTimeout, writeTimeout, Optional.ofNullable(region), Optional.ofNullable(zone), maxStandbyLag, fleetMetricsMaxSeries, role, queryNodes);
+                sessionTimeout, writeTimeout, Optional.ofNullable(region), Optional.ofNullable(zone), maxStandbyLag, fleetMetricsMaxSeries, role, queryNodes,
+                logFormat, Optional.ofNullable(logLevel));
     }
 
     /** Endpoints with fleet gauges per node by default: a dashboard's worth, small next to a scrape's other series. */

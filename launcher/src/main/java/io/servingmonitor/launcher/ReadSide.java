@@ -26,6 +26,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import org.apache.kafka.streams.CloseOptions;
+import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.state.HostInfo;
 
 /**
@@ -55,12 +56,13 @@ final class ReadSide implements AutoCloseable {
      * @param port        the HTTP port this node will listen on; peers reach it there, at the advertised host
      * @param tokenSecret the deployment's shared token secret, from which peer tokens are derived
      * @param clock       "now" of the reads
+     * @param onRunning   called each time Streams enters RUNNING (on a Streams thread)
      */
     static ReadSide start(LauncherOptions options, String bootstrapServers, int port, String tokenSecret,
-                          OperationalMetrics metrics, Clock clock) {
+                          OperationalMetrics metrics, Clock clock, Runnable onRunning) {
         ReadSide side = new ReadSide();
         try {
-            side.startAll(options, bootstrapServers, port, tokenSecret, metrics, clock);
+            side.startAll(options, bootstrapServers, port, tokenSecret, metrics, clock, onRunning);
             return side;
         } catch (RuntimeException | Error e) {
             side.close();
@@ -69,7 +71,7 @@ final class ReadSide implements AutoCloseable {
     }
 
     private void startAll(LauncherOptions options, String bootstrapServers, int port, String tokenSecret,
-                          OperationalMetrics metrics, Clock clock) {
+                          OperationalMetrics metrics, Clock clock, Runnable onRunning) {
         ProcessorConfig processorConfig = new ProcessorConfig(options.resolutions(), EXPIRY_SCAN_INTERVAL,
                 options.metricGrace(), options.maxClockSkew());
         StreamsSettings streamsSettings = new StreamsSettings(options.applicationId(), bootstrapServers,
@@ -79,7 +81,12 @@ final class ReadSide implements AutoCloseable {
         SkippedRecords skipped = new SkippedRecords();
         metrics.bindSkippedRecords(skipped);
         streams = new StreamsRunner(ServingTopology.build(processorConfig),
-                streamsSettings.toProperties(skipped, options.sessionTimeout()));
+                streamsSettings.toProperties(skipped, options.sessionTimeout()),
+                (next, previous) -> {
+                    if (next == KafkaStreams.State.RUNNING) {
+                        onRunning.run();
+                    }
+                });
         // Leave the group on a clean stop: the other instances take over its partitions (and answer
         // their reads) at once, not only when its session times out.
         closer.add(() -> streams.streams().close(CloseOptions.timeout(STREAMS_CLOSE_TIMEOUT)

@@ -62,9 +62,15 @@ public final class ServingNode implements AutoCloseable {
      */
     public static ServingNode start(LauncherOptions options, String bootstrapServers, Clock clock, PrintStream out)
             throws Exception {
+        return start(options, bootstrapServers, clock, out, new StartProgress(options.role()));
+    }
+
+    /** As {@link #start(LauncherOptions, String, Clock, PrintStream)}, telling {@code progress} how the start goes. */
+    static ServingNode start(LauncherOptions options, String bootstrapServers, Clock clock, PrintStream out,
+                             StartProgress progress) throws Exception {
         ServingNode node = new ServingNode();
         try {
-            node.startAll(options, bootstrapServers, clock, out);
+            node.startAll(options, bootstrapServers, clock, out, progress);
             return node;
         } catch (Exception | Error e) {
             node.close();
@@ -78,7 +84,8 @@ public final class ServingNode implements AutoCloseable {
                 () -> new IllegalArgumentException("--bootstrap-servers is required")), clock, out);
     }
 
-    private void startAll(LauncherOptions options, String bootstrapServers, Clock clock, PrintStream out) throws Exception {
+    private void startAll(LauncherOptions options, String bootstrapServers, Clock clock, PrintStream out,
+                          StartProgress progress) throws Exception {
         this.bootstrapServers = bootstrapServers;
         Role role = options.role();
         requireFreePort(options.host(), options.port(), "--port");
@@ -87,6 +94,7 @@ public final class ServingNode implements AutoCloseable {
         Map<String, Object> adminConfig = Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         // Its own short-lived client, so that an unreachable cluster is reported by its address.
         TopicAdmin.ensureTopics(adminConfig, Topics.owned(options.topics()), TOPIC_CHECK_TIMEOUT);
+        progress.kafkaReachable(bootstrapServers);
         Admin admin = closer.add(Admin.create(adminConfig));
 
         Path dataDir = options.dataDir();
@@ -113,7 +121,8 @@ public final class ServingNode implements AutoCloseable {
         int port = options.port() == 0 ? freePort() : options.port();
         List<ActionDefinition> actions = new ArrayList<>();
         if (role.servesReads()) {
-            reads = closer.add(ReadSide.start(options, bootstrapServers, port, apiConfig.tokenSecret(), metrics, clock));
+            reads = closer.add(ReadSide.start(options, bootstrapServers, port, apiConfig.tokenSecret(), metrics, clock,
+                    progress::storesRunning));
             actions.addAll(reads.definitions());
         } else {
             actions.addAll(ServedElsewhere.readsOnAnIngestNode());
@@ -144,8 +153,8 @@ public final class ServingNode implements AutoCloseable {
                 }, clock);
         closer.add(http::stop);
         http.start(options.host(), port);
-        out.println("serving-monitor listening on http://" + options.host() + ":" + http.port() + " (" + describe(role)
-                + "Kafka " + bootstrapServers + (reads == null ? "" : ", data in " + dataDir.toAbsolutePath()) + ")");
+        progress.listening("http://" + options.host() + ":" + http.port(),
+                "Kafka " + bootstrapServers + (reads == null ? "" : ", data in " + dataDir.toAbsolutePath()));
     }
 
     /**
@@ -163,10 +172,6 @@ public final class ServingNode implements AutoCloseable {
                 new PeerClient(new InternalTokens(tokenSecret, Clock.systemUTC()), PEER_CONNECT_TIMEOUT),
                 options.writeTimeout());
         return remote::containerRegistered;
-    }
-
-    private static String describe(Role role) {
-        return role == Role.STANDALONE ? "" : role.command() + " node, ";
     }
 
     /** The HTTP app (tests look at its routes). */

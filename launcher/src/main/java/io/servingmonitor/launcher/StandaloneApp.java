@@ -46,6 +46,7 @@ public final class StandaloneApp implements AutoCloseable {
     }
 
     private void startAll(LauncherOptions options, Clock clock, PrintStream out) throws Exception {
+        StartProgress progress = new StartProgress(options.role());
         Files.createDirectories(options.dataDir());
         // Checked first, so that a taken port is one plain line, not a broker's bind stack trace.
         ServingNode.requireFreePort(options.host(), options.port(), "--port");
@@ -58,9 +59,8 @@ public final class StandaloneApp implements AutoCloseable {
                     .port(options.kafkaPort())
                     .start());
             bootstrapServers = broker.bootstrapServers();
-            out.println("Embedded Kafka broker (KRaft) on " + bootstrapServers);
         }
-        node = closer.add(ServingNode.start(options, bootstrapServers, clock, out));
+        node = closer.add(ServingNode.start(options, bootstrapServers, clock, out, progress));
     }
 
     /** The HTTP app (tests look at its routes). */

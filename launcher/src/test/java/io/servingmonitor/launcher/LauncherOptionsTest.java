@@ -471,7 +471,8 @@ class LauncherOptionsTest {
             Map.entry("--min-request-rate", "100"), Map.entry("--read-queue", "77"), Map.entry("--metric-grace", "2m"),
             Map.entry("--session-timeout", "20s"), Map.entry("--write-timeout", "4s"),
             Map.entry("--region", "eu-west-1"), Map.entry("--zone", "eu-west-1a"), Map.entry("--max-standby-lag", "500"),
-            Map.entry("--fleet-metrics-max-series", "50"));
+            Map.entry("--fleet-metrics-max-series", "50"), Map.entry("--log-format", "json"),
+            Map.entry("--log-level", "debug"));
 
     @Test
     void everyOptionHasTheEnvironmentVariableNamedAfterItsFlag() {
@@ -596,8 +597,9 @@ class LauncherOptionsTest {
         assertThat(listedFlags(Role.STANDALONE)).contains("--kafka-port N", "--write-timeout DUR", "--data-dir DIR")
                 .noneMatch(f -> f.startsWith("--query-nodes"));
         for (Role role : Role.values()) {
-            assertThat(listedFlags(role)).as(role.command()).hasSize((int) LauncherOptions.OPTIONS.stream()
-                    .filter(o -> o.roles().contains(role)).count());
+            // Its options and --version, which every role takes and which is no option (it has no variable).
+            assertThat(listedFlags(role)).as(role.command()).anyMatch(f -> f.startsWith(LauncherOptions.VERSION_FLAG + " "))
+                    .hasSize((int) LauncherOptions.OPTIONS.stream().filter(o -> o.roles().contains(role)).count() + 1);
         }
         assertThat(LauncherOptions.USAGE).contains("standalone|ingest|query", "SERVING_MONITOR_FOO_BAR", "hash-secret");
         for (LauncherOptions.Option option : LauncherOptions.OPTIONS) {
