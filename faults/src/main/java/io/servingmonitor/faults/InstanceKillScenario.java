@@ -17,9 +17,6 @@ import io.servingmonitor.topics.MetricAccumulator;
 import io.servingmonitor.topics.MetricType;
 import io.servingmonitor.topics.Serdes;
 import io.servingmonitor.topics.Topics;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -229,8 +226,8 @@ public final class InstanceKillScenario {
         Files.createDirectories(work);
         credentials = work.resolve("credentials");
         Files.writeString(credentials, COMPANY + ":" + ACCESS_KEY + ":" + SECRET_KEY + "\n", StandardCharsets.UTF_8);
-        int portA = freePort();
-        int portB = freePort();
+        int portA = ServiceProcess.freePort();
+        int portB = ServiceProcess.freePort();
         Path firstDirB = work.resolve("b-0");
         Path dirB = firstDirB;
         CompletableFuture<ServiceProcess> startingA = CompletableFuture.supplyAsync(
@@ -245,8 +242,8 @@ public final class InstanceKillScenario {
             b = join(startingB);
             ServingClient clientA = new ServingClient("http://127.0.0.1:" + portA).withBasic(ACCESS_KEY, SECRET_KEY);
             ServingClient clientB = new ServingClient("http://127.0.0.1:" + portB).withBasic(ACCESS_KEY, SECRET_KEY);
-            awaitHealthy(clientA, settings.startTimeout());
-            awaitHealthy(clientB, settings.startTimeout());
+            a.awaitHealthy(clientA, settings.startTimeout());
+            b.awaitHealthy(clientB, settings.startTimeout());
 
             List<String> containers = containers();
             for (String container : containers) {
@@ -269,7 +266,7 @@ public final class InstanceKillScenario {
                 dirB = restartDir;
                 long restarted = System.nanoTime();
                 b = startInstance(portB, restartDir, work.resolve("b.log"));
-                awaitHealthy(clientB, settings.startTimeout().plus(settings.sessionTimeout()));
+                b.awaitHealthy(clientB, settings.startTimeout().plus(settings.sessionTimeout()));
                 Duration toHealthy = Duration.ofNanos(System.nanoTime() - restarted);
                 restarts.add(new RestartFigures(cycle, toHealthy, restoredRecords(b)));
                 Thread.sleep(settings.loadBetweenKills().toMillis());
@@ -625,24 +622,6 @@ public final class InstanceKillScenario {
         }
     }
 
-    private static void awaitHealthy(ServingClient client, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        Reply last = null;
-        while (System.nanoTime() < deadline) {
-            try {
-                last = client.call("GET", "/health", null, null);
-                if (last.status() == 200) {
-                    return;
-                }
-            } catch (RuntimeException e) {
-                // not listening yet
-            }
-            Thread.sleep(200);
-        }
-        throw new IllegalStateException("not healthy within " + timeout.toSeconds() + " s: "
-                + (last == null ? "no answer" : last.body()));
-    }
-
     /** The records Kafka Streams says it restored into this instance's stores so far; -1 if it said nothing. */
     private static long restoredRecords(ServiceProcess instance) {
         long total = -1;
@@ -674,14 +653,6 @@ public final class InstanceKillScenario {
             process.close();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 }

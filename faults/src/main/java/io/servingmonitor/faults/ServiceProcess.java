@@ -1,5 +1,6 @@
 package io.servingmonitor.faults;
 
+import io.servingmonitor.api.client.ServingClient;
 import io.servingmonitor.launcher.Role;
 import io.servingmonitor.launcher.ServingMonitor;
 import java.io.BufferedReader;
@@ -7,6 +8,7 @@ import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -121,6 +123,37 @@ public final class ServiceProcess implements AutoCloseable {
         }
         throw new IllegalStateException("no line containing '" + fragment + "' within " + timeout.toSeconds()
                 + " s (alive: " + process.isAlive() + "); last output:\n" + tail(40));
+    }
+
+    /**
+     * Waits until {@code GET /health} through {@code client} (pointed at this process) answers 200;
+     * otherwise an {@link IllegalStateException} with the last answer and this process's last lines.
+     */
+    public void awaitHealthy(ServingClient client, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        ServingClient.Reply last = null;
+        while (System.nanoTime() < deadline) {
+            try {
+                last = client.call("GET", "/health", null, null);
+                if (last.status() == 200) {
+                    return;
+                }
+            } catch (RuntimeException e) {
+                // not listening yet
+            }
+            Thread.sleep(200);
+        }
+        throw new IllegalStateException("not healthy within " + timeout.toSeconds() + " s: "
+                + (last == null ? "no answer" : last.body()) + "\n" + tail(30));
+    }
+
+    /** A TCP port free on this machine now, for a process to listen on. */
+    public static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** The last {@code n} lines of output. */

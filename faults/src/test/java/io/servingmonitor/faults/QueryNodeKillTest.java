@@ -8,9 +8,6 @@ import io.servingmonitor.api.client.ServingClient.Reply;
 import io.servingmonitor.launcher.Role;
 import io.servingmonitor.query.QueryConfig;
 import io.servingmonitor.testkafka.KafkaFixture;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -308,7 +305,7 @@ class QueryNodeKillTest {
 
     /** A query node (Kafka Streams and the reads) on {@code dataDir}. */
     private static Node start(String name, Path dataDir) {
-        int port = freePort();
+        int port = ServiceProcess.freePort();
         List<String> args = new ArrayList<>(List.of("--bootstrap-servers", KAFKA.bootstrapServers(),
                 "--port", Integer.toString(port),
                 "--data-dir", dataDir.toString(),
@@ -325,7 +322,7 @@ class QueryNodeKillTest {
 
     /** The ingest node that takes the writes (no Streams, nothing on disk). */
     private static Node startIngest(String name) {
-        int port = freePort();
+        int port = ServiceProcess.freePort();
         return launch(Role.INGEST, name, port, null, "-Xmx128m", List.of("--bootstrap-servers", KAFKA.bootstrapServers(),
                 "--port", Integer.toString(port),
                 "--credentials", credentials.toString(),
@@ -346,21 +343,7 @@ class QueryNodeKillTest {
     }
 
     private static void awaitHealthy(Node node) throws InterruptedException {
-        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-        Reply last = null;
-        while (System.nanoTime() < deadline) {
-            try {
-                last = node.client().call("GET", "/health", null, null);
-                if (last.status() == 200) {
-                    return;
-                }
-            } catch (RuntimeException e) {
-                // not listening yet
-            }
-            Thread.sleep(200);
-        }
-        throw new IllegalStateException(node.name() + " not healthy within " + START_TIMEOUT.toSeconds() + " s: "
-                + (last == null ? "no answer" : last.body()) + "\n" + node.process().tail(30));
+        node.process().awaitHealthy(node.client(), START_TIMEOUT);
     }
 
     private static String url(int u) {
@@ -388,13 +371,5 @@ class QueryNodeKillTest {
         List<String> ids = new ArrayList<>();
         data.path("instances").forEach(row -> ids.add(row.path("id").asText()));
         return ids;
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

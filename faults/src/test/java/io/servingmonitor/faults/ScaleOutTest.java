@@ -15,7 +15,6 @@ import io.servingmonitor.topics.Topics;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -670,7 +669,7 @@ class ScaleOutTest {
     // --- nodes ------------------------------------------------------------------------------------
 
     private static Node start(Role role, String name, Path credentials) {
-        int port = freePort();
+        int port = ServiceProcess.freePort();
         List<String> args = new ArrayList<>(List.of("--bootstrap-servers", cluster.bootstrapServers(),
                 "--port", Integer.toString(port),
                 "--credentials", credentials.toString(),
@@ -701,21 +700,7 @@ class ScaleOutTest {
     }
 
     private static void awaitHealthy(Node node) throws InterruptedException {
-        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-        Reply last = null;
-        while (System.nanoTime() < deadline) {
-            try {
-                last = node.client(COMPANIES.get(0)).call("GET", "/health", null, null);
-                if (last.status() == 200) {
-                    return;
-                }
-            } catch (RuntimeException e) {
-                // not listening yet
-            }
-            Thread.sleep(200);
-        }
-        throw new IllegalStateException(node.name() + " not healthy within " + START_TIMEOUT.toSeconds() + " s: "
-                + (last == null ? "no answer" : last.body()) + "\n" + node.process().tail(30));
+        node.process().awaitHealthy(node.client(COMPANIES.get(0)), START_TIMEOUT);
     }
 
     private static List<JsonNode> list(JsonNode array) {
@@ -739,13 +724,5 @@ class ScaleOutTest {
 
     private static String secretKey(String company) {
         return company + "-secret";
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }
