@@ -10,9 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.servingmonitor.api.client.ServingClient;
 import io.servingmonitor.testkafka.KafkaFixture;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -148,14 +146,14 @@ class ServingMonitorLogsTest {
         builder.environment().put("SERVING_MONITOR_CREDENTIALS", credentials.toString());
         builder.environment().put("SERVING_MONITOR_TOKEN_SECRET", TOKEN_SECRET);
         Process process = builder.start();
-        OutputLines output = new OutputLines(process);
+        ChildOutput output = new ChildOutput(process);
         ServingClient client = new ServingClient("http://127.0.0.1:" + port);
         long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
         while (!healthy(client) && process.isAlive() && System.nanoTime() < deadline) {
             Thread.sleep(200);
         }
         assertThat(healthy(client)).as("the ingest node answers /health/write 200").isTrue();
-        List<String> lines = output.stop();
+        List<String> lines = output.stopWithSigterm(STOP_TIMEOUT);
 
         assertThat(lines).as("no info line of ours at --log-level warn").noneMatch(line -> line.contains(" INFO "));
     }
@@ -198,9 +196,9 @@ class ServingMonitorLogsTest {
         args.addAll(List.of(extra));
         ProcessBuilder builder = java(args);
         builder.environment().put("SERVING_MONITOR_TOKEN_SECRET", TOKEN_SECRET);
-        OutputLines output = new OutputLines(builder.start());
-        output.awaitLine("ready: standalone");
-        return output.stop();
+        ChildOutput output = new ChildOutput(builder.start());
+        output.awaitLine("ready: standalone", START_TIMEOUT);
+        return output.stopWithSigterm(STOP_TIMEOUT);
     }
 
     /** {@code java -cp <this class path> ServingMonitor args}, with no SERVING_MONITOR_ variable of this JVM, output merged. */
@@ -226,62 +224,6 @@ class ServingMonitorLogsTest {
     private static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
-        }
-    }
-
-    /** The lines a process prints, collected as they come. */
-    private static final class OutputLines {
-
-        private final Process process;
-        private final List<String> lines = new ArrayList<>();
-        private final Thread reader;
-
-        OutputLines(Process process) {
-            this.process = process;
-            reader = new Thread(() -> {
-                try (BufferedReader in = new BufferedReader(
-                        new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                    for (String line = in.readLine(); line != null; line = in.readLine()) {
-                        synchronized (lines) {
-                            lines.add(line);
-                            lines.notifyAll();
-                        }
-                    }
-                } catch (IOException e) {
-                    // the process ended
-                }
-            }, "process-output");
-            reader.setDaemon(true);
-            reader.start();
-        }
-
-        void awaitLine(String fragment) throws InterruptedException {
-            long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-            synchronized (lines) {
-                while (lines.stream().noneMatch(line -> line.contains(fragment))) {
-                    long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
-                    if (left <= 0 || !process.isAlive() && !reader.isAlive()) {
-                        process.destroyForcibly();
-                        throw new AssertionError("no line containing '" + fragment + "'; output was:\n"
-                                + String.join("\n", lines));
-                    }
-                    lines.wait(Math.min(left, 200));
-                }
-            }
-        }
-
-        /** SIGTERM, then every line printed until the process ended. */
-        List<String> stop() throws InterruptedException {
-            process.destroy();
-            boolean stopped = process.waitFor(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-            if (!stopped) {
-                process.destroyForcibly();
-            }
-            assertThat(stopped).as("stopped within %s of SIGTERM", STOP_TIMEOUT).isTrue();
-            reader.join(TimeUnit.SECONDS.toMillis(10));
-            synchronized (lines) {
-                return List.copyOf(lines);
-            }
         }
     }
 }

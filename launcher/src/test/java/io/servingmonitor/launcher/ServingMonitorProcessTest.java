@@ -8,9 +8,7 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import io.servingmonitor.api.client.ServingClient;
 import io.servingmonitor.api.client.ServingClient.Reply;
 import io.servingmonitor.topics.MetricType;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -19,8 +17,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -53,8 +49,8 @@ class ServingMonitorProcessTest {
     void standaloneServesWithGeneratedKeysAndKeepsReadsKeysAndTokenSecretAcrossASigtermStopAndAKill9() throws Exception {
         int port = freePort();
 
-        Running first = start(port);
-        String[] keys = first.keyPair();
+        ChildOutput first = start(port);
+        String[] keys = keyPair(first);
         ServingClient basic = new ServingClient("http://127.0.0.1:" + port).withBasic(keys[0], keys[1]);
         awaitHealthy(basic);
         long fromSec = System.currentTimeMillis() / 1000 - 600;
@@ -68,24 +64,24 @@ class ServingMonitorProcessTest {
         Map<String, JsonNode> before = awaitStableReads(basic, fromSec, toSec);
         assertThat(before.get("serving.get_endpoints").path("endpoints")).as("the fleet is read").hasSize(2);
         assertThat(before.get("serving.get_loading_instances").path("instances")).hasSize(1);
-        first.stopWithSigterm();
+        first.stopWithSigterm(STOP_TIMEOUT);
 
-        Running afterSigterm = start(port);
-        assertThat(afterSigterm.keyPair()).as("the same keys after SIGTERM").containsExactly(keys);
+        ChildOutput afterSigterm = start(port);
+        assertThat(keyPair(afterSigterm)).as("the same keys after SIGTERM").containsExactly(keys);
         awaitHealthy(basic);
         assertThat(awaitReads(basic, fromSec, toSec, before)).as("the same reads after SIGTERM").isEqualTo(before);
         assertThat(bearer.call("GET", "/serving.get_endpoints", bearerHeader, "{}").status())
                 .as("a token from before SIGTERM is still valid: the same token secret").isEqualTo(200);
-        afterSigterm.kill();
+        afterSigterm.kill(STOP_TIMEOUT);
 
-        Running afterKill = start(port);
-        assertThat(afterKill.keyPair()).as("the same keys after kill -9").containsExactly(keys);
+        ChildOutput afterKill = start(port);
+        assertThat(keyPair(afterKill)).as("the same keys after kill -9").containsExactly(keys);
         awaitHealthy(basic);
         assertThat(awaitReads(basic, fromSec, toSec, before)).as("the same reads after kill -9").isEqualTo(before);
         Reply withOldToken = bearer.call("GET", "/serving.get_endpoints", bearerHeader, "{}");
         assertThat(withOldToken.status()).as("a token from before kill -9 is still valid").isEqualTo(200);
         assertThat(withOldToken.data()).isEqualTo(before.get("serving.get_endpoints"));
-        afterKill.stopWithSigterm();
+        afterKill.stopWithSigterm(STOP_TIMEOUT);
     }
 
     /** Two urls with a container each (one with a machine-stats report), and a loading container. */
@@ -173,7 +169,7 @@ class ServingMonitorProcessTest {
 
     @Test
     void topicsThatDifferFromTheDeclarationStopTheStartWithAPlainMessage() throws Exception {
-        start(freePort()).stopWithSigterm();
+        start(freePort()).stopWithSigterm(STOP_TIMEOUT);
 
         Process process = command(freePort(), "--partitions", "3").start();
         assertThat(process.waitFor(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS)).isTrue();
@@ -202,8 +198,8 @@ class ServingMonitorProcessTest {
                 LauncherOptions.TOKEN_SECRET_ENV, TestApps.TOKEN_SECRET,
                 "SERVING_MONITOR_APPLICATION_ID", KAFKA.uniqueName("proc-roles"));
 
-        Running ingest = new Running(roleCommand("ingest", ingestDir, env, "--port", Integer.toString(ingestPort)).start());
-        Running query = new Running(roleCommand("query", queryDir, env, "--port", Integer.toString(queryPort)).start());
+        ChildOutput ingest = new ChildOutput(roleCommand("ingest", ingestDir, env, "--port", Integer.toString(ingestPort)).start());
+        ChildOutput query = new ChildOutput(roleCommand("query", queryDir, env, "--port", Integer.toString(queryPort)).start());
         try {
             ingest.awaitLine("serving-monitor listening on", START_TIMEOUT);
             query.awaitLine("serving-monitor listening on", START_TIMEOUT);
@@ -231,8 +227,8 @@ class ServingMonitorProcessTest {
             assertThat(queryDir.resolve("data").resolve("streams")).as("the query node keeps its state in ./data/streams")
                     .isDirectory();
         } finally {
-            query.stopWithSigterm();
-            ingest.stopWithSigterm();
+            query.stopWithSigterm(STOP_TIMEOUT);
+            ingest.stopWithSigterm(STOP_TIMEOUT);
         }
     }
 
@@ -312,8 +308,8 @@ class ServingMonitorProcessTest {
         return new ProcessBuilder(command).redirectErrorStream(true);
     }
 
-    private Running start(int port) throws IOException, InterruptedException {
-        Running running = new Running(command(port).start());
+    private ChildOutput start(int port) throws IOException, InterruptedException {
+        ChildOutput running = new ChildOutput(command(port).start());
         running.awaitLine("serving-monitor listening on", START_TIMEOUT);
         return running;
     }
@@ -324,73 +320,15 @@ class ServingMonitorProcessTest {
         }
     }
 
-    /** A started process whose output lines are collected as they come. */
-    private static final class Running {
-
-        private final Process process;
-        private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-        private final List<String> seen = new ArrayList<>();
-
-        Running(Process process) {
-            this.process = process;
-            Thread reader = new Thread(() -> {
-                try (BufferedReader in = new BufferedReader(
-                        new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                    for (String line = in.readLine(); line != null; line = in.readLine()) {
-                        lines.add(line);
-                    }
-                } catch (IOException e) {
-                    // the process ended
-                }
-            }, "process-output");
-            reader.setDaemon(true);
-            reader.start();
-        }
-
-        void awaitLine(String fragment, Duration timeout) throws InterruptedException {
-            long deadline = System.nanoTime() + timeout.toNanos();
-            while (System.nanoTime() < deadline) {
-                String line = lines.poll(100, TimeUnit.MILLISECONDS);
-                if (line != null) {
-                    seen.add(line);
-                    if (line.contains(fragment)) {
-                        return;
-                    }
-                }
-                if (line == null && !process.isAlive()) {
-                    break;
-                }
+    /** The access and secret key a first standalone start printed. */
+    private static String[] keyPair(ChildOutput output) {
+        List<String> lines = output.lines();
+        for (String line : lines) {
+            Matcher m = KEY_PAIR.matcher(line);
+            if (m.find()) {
+                return new String[] {m.group(1), m.group(2)};
             }
-            process.destroyForcibly();
-            throw new AssertionError("no line containing '" + fragment + "'; output was:\n" + String.join("\n", seen));
         }
-
-        String[] keyPair() {
-            for (String line : seen) {
-                Matcher m = KEY_PAIR.matcher(line);
-                if (m.find()) {
-                    return new String[] {m.group(1), m.group(2)};
-                }
-            }
-            throw new AssertionError("no key pair printed; output was:\n" + String.join("\n", seen));
-        }
-
-        /** SIGKILL: no shutdown hook runs, neither the service's nor its embedded broker's. */
-        void kill() throws InterruptedException {
-            process.destroyForcibly();
-            assertThat(process.waitFor(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS)).as("killed").isTrue();
-            lines.drainTo(seen);
-        }
-
-        /** Sends SIGTERM (as Ctrl-C or a service manager would) and expects a clean stop in time. */
-        void stopWithSigterm() throws InterruptedException {
-            process.destroy();
-            boolean stopped = process.waitFor(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-            if (!stopped) {
-                process.destroyForcibly();
-            }
-            assertThat(stopped).as("stopped within %s of SIGTERM", STOP_TIMEOUT).isTrue();
-            lines.drainTo(seen);
-        }
+        throw new AssertionError("no key pair printed; output was:\n" + String.join("\n", lines));
     }
 }
