@@ -1,31 +1,45 @@
 package io.servingmonitor.bench;
 
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongFunction;
 
 /**
- * An HTTP load generator for 127.0.0.1: {@code java.net.http.HttpClient}, asynchronous, HTTP/1.1
- * keep-alive (each request in flight holds one pooled connection, so {@code concurrency} is the
- * number of connections), spread over {@code clients} client instances. Always bounded: it stops
- * after {@code maxRequests} requests or {@code maxTime}, whichever comes first, and waits for the
- * requests still in flight. A request counts as acknowledged when it is answered 200.
+ * An HTTP/1.1 load generator for 127.0.0.1 that costs the machine as little as it can: requests
+ * are written as bytes straight to non-blocking sockets and only the status and framing of each
+ * response are read ({@link HttpResponseReader}), so on a machine that also runs the service and
+ * its broker the generator takes few of the cores it measures. {@code concurrency} keep-alive
+ * connections, each with one request in flight (no pipelining), are spread over {@code clients}
+ * selector threads. Always bounded: it stops after {@code maxRequests} requests or
+ * {@code maxTime}, whichever comes first, and waits (at most {@link #REQUEST_TIMEOUT}) for the
+ * requests still in flight. A request counts as acknowledged when it is answered 200; any other
+ * status, a timeout, a refused or reset connection or a malformed response counts as failed, and
+ * the next request on that connection opens a new one.
+ *
+ * <p>Why not an HTTP client library: on the 2-core machine of docs/BENCHMARKS.md, against the
+ * same empty Javalin handler with 64 requests in flight, the JDK's {@code HttpClient} drove about
+ * 1,100 requests/s and Jetty 12's {@code HttpClient} about 5,200/s using 1.6 cores, while
+ * {@code wrk} (C) drove 17,000/s: a library client measured itself, not the service.
  */
 public final class LoadGenerator {
 
-    private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
+    static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
     private static final int LATENCY_SAMPLES = 1_000_000;
+    private static final long NONE_YET = -1;
+    private static final long FINISHED = -2;
+    private static final int READ_BUFFER_BYTES = 64 * 1024;
 
     /** One request: the path after the base url (e.g. {@code serving.container_status_report}) and its JSON body. */
     public record Request(String action, String body) {
@@ -38,9 +52,13 @@ public final class LoadGenerator {
     public record Settings(String baseUrl, String authorization, int concurrency, int clients, long maxRequests,
                            Duration maxTime) {
         public Settings {
-            String host = URI.create(baseUrl).getHost();
-            if (!host.equals("127.0.0.1") && !host.equals("localhost")) {
+            URI uri = URI.create(baseUrl);
+            String host = uri.getHost();
+            if (host == null || !host.equals("127.0.0.1") && !host.equals("localhost")) {
                 throw new IllegalArgumentException("the load generator only targets 127.0.0.1, not " + host);
+            }
+            if (!"http".equals(uri.getScheme()) || uri.getPort() < 0) {
+                throw new IllegalArgumentException("the load generator needs http://127.0.0.1:PORT, not " + baseUrl);
             }
             if (concurrency < 1 || clients < 1 || maxRequests < 0) {
                 throw new IllegalArgumentException("concurrency and clients must be at least 1");
@@ -58,54 +76,41 @@ public final class LoadGenerator {
         }
     }
 
+    /** Hands out request indexes: one when a request is due, {@link #NONE_YET}, or {@link #FINISHED}. */
+    private interface Schedule {
+        long claim(long now);
+    }
+
     private final Settings settings;
-    private final List<HttpClient> clients = new ArrayList<>();
-    private final AtomicReference<String> firstFailure =
-            new AtomicReference<>();
+    private final InetSocketAddress address;
+    private final String pathPrefix;
+    private final byte[] fixedHeaders;
 
     public LoadGenerator(Settings settings) {
         this.settings = settings;
-        for (int i = 0; i < settings.clients(); i++) {
-            clients.add(HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                    .connectTimeout(Duration.ofSeconds(5)).build());
+        URI uri = URI.create(settings.baseUrl());
+        this.address = new InetSocketAddress("127.0.0.1", uri.getPort());
+        String path = uri.getRawPath() == null ? "" : uri.getRawPath();
+        this.pathPrefix = path.endsWith("/") ? path : path + "/";
+        StringBuilder headers = new StringBuilder()
+                .append("Host: 127.0.0.1:").append(uri.getPort()).append("\r\n")
+                .append("Content-Type: application/json\r\n");
+        if (settings.authorization() != null) {
+            headers.append("Authorization: ").append(settings.authorization()).append("\r\n");
         }
+        this.fixedHeaders = headers.toString().getBytes(StandardCharsets.ISO_8859_1);
     }
 
     /** Sends requests {@code 0, 1, ...} of {@code requests} as fast as the in-flight limit allows. */
     public Result run(LongFunction<Request> requests) throws InterruptedException {
         AtomicLong next = new AtomicLong();
-        AtomicLong ok = new AtomicLong();
-        AtomicLong failed = new AtomicLong();
-        Latencies latencies = new Latencies(LATENCY_SAMPLES);
-        CountDownLatch lanesDone = new CountDownLatch(settings.concurrency());
-        long start = System.nanoTime();
-        long deadline = start + settings.maxTime().toNanos();
-        for (int lane = 0; lane < settings.concurrency(); lane++) {
-            HttpClient client = clients.get(lane % clients.size());
-            sendNext(client, requests, next, deadline, ok, failed, latencies, lanesDone);
-        }
-        lanesDone.await(settings.maxTime().plus(REQUEST_TIMEOUT).toMillis(), TimeUnit.MILLISECONDS);
-        return new Result(ok.get(), failed.get(), Duration.ofNanos(System.nanoTime() - start), latencies,
-                firstFailure.get());
-    }
-
-    private void sendNext(HttpClient client, LongFunction<Request> requests, AtomicLong next, long deadline,
-                          AtomicLong ok, AtomicLong failed, Latencies latencies, CountDownLatch lanesDone) {
-        long index = next.getAndIncrement();
-        if (index >= settings.maxRequests() || System.nanoTime() >= deadline) {
-            lanesDone.countDown();
-            return;
-        }
-        long sent = System.nanoTime();
-        send(client, requests.apply(index)).whenComplete((status, error) -> {
-            if (error == null && status == 200) {
-                ok.incrementAndGet();
-                latencies.add(System.nanoTime() - sent);
-            } else {
-                failed.incrementAndGet();
-                firstFailure.compareAndSet(null, error == null ? "HTTP " + status : error.toString());
+        long deadline = System.nanoTime() + settings.maxTime().toNanos();
+        return drive(requests, now -> {
+            if (now >= deadline) {
+                return FINISHED;
             }
-            sendNext(client, requests, next, deadline, ok, failed, latencies, lanesDone);
+            long index = next.getAndIncrement();
+            return index < settings.maxRequests() ? index : FINISHED;
         });
     }
 
@@ -116,45 +121,261 @@ public final class LoadGenerator {
      */
     public Result runPaced(double ratePerSecond, Duration duration, LongFunction<Request> requests)
             throws InterruptedException {
-        AtomicLong ok = new AtomicLong();
-        AtomicLong failed = new AtomicLong();
-        Latencies latencies = new Latencies(LATENCY_SAMPLES);
-        Semaphore inFlight = new Semaphore(settings.concurrency());
+        AtomicLong sent = new AtomicLong();
         long start = System.nanoTime();
         long end = start + duration.toNanos();
-        long sent = 0;
-        while (System.nanoTime() < end && sent < settings.maxRequests()) {
-            long due = (long) ((System.nanoTime() - start) / 1e9 * ratePerSecond);
-            while (sent < due && sent < settings.maxRequests() && inFlight.tryAcquire()) {
-                long at = System.nanoTime();
-                HttpClient client = clients.get((int) (sent % clients.size()));
-                send(client, requests.apply(sent)).whenComplete((status, error) -> {
-                    if (error == null && status == 200) {
-                        ok.incrementAndGet();
-                        latencies.add(System.nanoTime() - at);
-                    } else {
-                        failed.incrementAndGet();
-                        firstFailure.compareAndSet(null, error == null ? "HTTP " + status : error.toString());
-                    }
-                    inFlight.release();
-                });
-                sent++;
+        return drive(requests, now -> {
+            if (now >= end) {
+                return FINISHED;
             }
-            Thread.sleep(1);
-        }
-        inFlight.tryAcquire(settings.concurrency(), REQUEST_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        return new Result(ok.get(), failed.get(), Duration.ofNanos(System.nanoTime() - start), latencies,
-                firstFailure.get());
+            long due = Math.min(settings.maxRequests(), (long) ((now - start) / 1e9 * ratePerSecond));
+            while (true) {
+                long current = sent.get();
+                if (current >= settings.maxRequests()) {
+                    return FINISHED;
+                }
+                if (current >= due) {
+                    return NONE_YET;
+                }
+                if (sent.compareAndSet(current, current + 1)) {
+                    return current;
+                }
+            }
+        });
     }
 
-    private CompletableFuture<Integer> send(HttpClient client, Request request) {
-        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(settings.baseUrl() + "/" + request.action()))
-                .timeout(REQUEST_TIMEOUT)
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(request.body()));
-        if (settings.authorization() != null) {
-            builder.header("Authorization", settings.authorization());
+    private Result drive(LongFunction<Request> requests, Schedule schedule) throws InterruptedException {
+        Run run = new Run(requests, schedule);
+        List<Thread> threads = new ArrayList<>();
+        int threadCount = Math.min(settings.clients(), settings.concurrency());
+        for (int t = 0; t < threadCount; t++) {
+            int connections = settings.concurrency() / threadCount + (t < settings.concurrency() % threadCount ? 1 : 0);
+            Thread thread = new Thread(() -> run.loop(connections), "load-generator-" + t);
+            thread.setDaemon(true);
+            threads.add(thread);
         }
-        return client.sendAsync(builder.build(), HttpResponse.BodyHandlers.discarding()).thenApply(HttpResponse::statusCode);
+        long start = System.nanoTime();
+        threads.forEach(Thread::start);
+        long joinBy = start + settings.maxTime().plus(REQUEST_TIMEOUT).plusSeconds(5).toNanos();
+        for (Thread thread : threads) {
+            thread.join(Math.max(1, (joinBy - System.nanoTime()) / 1_000_000));
+        }
+        run.stop = true;
+        for (Thread thread : threads) {
+            thread.join(5_000);
+        }
+        return new Result(run.ok.get(), run.failed.get(), Duration.ofNanos(System.nanoTime() - start), run.latencies,
+                run.firstFailure.get());
+    }
+
+    private byte[] encode(Request request) {
+        byte[] body = request.body().getBytes(StandardCharsets.UTF_8);
+        byte[] requestLine = ("POST " + pathPrefix + request.action() + " HTTP/1.1\r\n")
+                .getBytes(StandardCharsets.UTF_8);
+        byte[] length = ("Content-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1);
+        byte[] bytes = new byte[requestLine.length + fixedHeaders.length + length.length + body.length];
+        int at = 0;
+        System.arraycopy(requestLine, 0, bytes, at, requestLine.length);
+        at += requestLine.length;
+        System.arraycopy(fixedHeaders, 0, bytes, at, fixedHeaders.length);
+        at += fixedHeaders.length;
+        System.arraycopy(length, 0, bytes, at, length.length);
+        at += length.length;
+        System.arraycopy(body, 0, bytes, at, body.length);
+        return bytes;
+    }
+
+    /** The state of one run, shared by its selector threads. */
+    private final class Run {
+        final LongFunction<Request> requests;
+        final Schedule schedule;
+        final AtomicLong ok = new AtomicLong();
+        final AtomicLong failed = new AtomicLong();
+        final Latencies latencies = new Latencies(LATENCY_SAMPLES);
+        final AtomicReference<String> firstFailure = new AtomicReference<>();
+        volatile boolean stop;
+
+        Run(LongFunction<Request> requests, Schedule schedule) {
+            this.requests = requests;
+            this.schedule = schedule;
+        }
+
+        void fail(String why) {
+            failed.incrementAndGet();
+            firstFailure.compareAndSet(null, why);
+        }
+
+        /** One selector thread and its connections, until the schedule is finished and none is in flight. */
+        void loop(int connectionCount) {
+            try (Selector selector = Selector.open()) {
+                List<Connection> connections = new ArrayList<>();
+                for (int i = 0; i < connectionCount; i++) {
+                    connections.add(new Connection(this, selector));
+                }
+                ByteBuffer readBuffer = ByteBuffer.allocate(READ_BUFFER_BYTES);
+                boolean finished = false;
+                while (!stop) {
+                    long now = System.nanoTime();
+                    boolean waitingForSchedule = false;
+                    int inFlight = 0;
+                    for (Connection connection : connections) {
+                        if (connection.inFlight() && now - connection.sentAt > REQUEST_TIMEOUT.toNanos()) {
+                            connection.failAndClose("no answer within " + REQUEST_TIMEOUT.toSeconds() + " s");
+                        }
+                        if (!connection.inFlight() && !finished) {
+                            long index = schedule.claim(now);
+                            if (index == FINISHED) {
+                                finished = true;
+                            } else if (index == NONE_YET) {
+                                waitingForSchedule = true;
+                            } else {
+                                connection.send(index, now);
+                            }
+                        }
+                        if (connection.inFlight()) {
+                            inFlight++;
+                        }
+                    }
+                    if (finished && inFlight == 0) {
+                        break;
+                    }
+                    selector.select(waitingForSchedule ? 1 : 100);
+                    for (SelectionKey key : selector.selectedKeys()) {
+                        ((Connection) key.attachment()).ready(key, readBuffer);
+                    }
+                    selector.selectedKeys().clear();
+                }
+                connections.forEach(Connection::close);
+            } catch (IOException | RuntimeException e) {
+                fail("load generator thread failed: " + e);
+            }
+        }
+    }
+
+    /** One keep-alive connection with at most one request in flight. */
+    private final class Connection {
+        private final Run run;
+        private final Selector selector;
+        private final HttpResponseReader reader = new HttpResponseReader();
+        private SocketChannel channel;
+        private SelectionKey key;
+        private ByteBuffer pending;
+        private long sentAt;
+        private boolean inFlight;
+
+        Connection(Run run, Selector selector) {
+            this.run = run;
+            this.selector = selector;
+        }
+
+        boolean inFlight() {
+            return inFlight;
+        }
+
+        void send(long index, long now) {
+            inFlight = true;
+            sentAt = now;
+            reader.reset();
+            try {
+                pending = ByteBuffer.wrap(encode(run.requests.apply(index)));
+                if (channel == null) {
+                    channel = SocketChannel.open();
+                    channel.configureBlocking(false);
+                    channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+                    key = channel.register(selector, 0, this);
+                    if (!channel.connect(address)) {
+                        key.interestOps(SelectionKey.OP_CONNECT);
+                        return;
+                    }
+                }
+                write();
+            } catch (IOException | RuntimeException e) {
+                failAndClose(e.toString());
+            }
+        }
+
+        void ready(SelectionKey readyKey, ByteBuffer readBuffer) {
+            if (!readyKey.isValid() || !inFlight) {
+                if (readyKey.isValid() && readyKey.isReadable()) {
+                    // An idle connection the server closed (or wrote to): drop it; the next request reconnects.
+                    close();
+                }
+                return;
+            }
+            try {
+                if (readyKey.isConnectable()) {
+                    channel.finishConnect();
+                    write();
+                } else if (readyKey.isWritable()) {
+                    write();
+                } else if (readyKey.isReadable()) {
+                    read(readBuffer);
+                }
+            } catch (IOException | HttpResponseReader.MalformedResponse | RuntimeException e) {
+                failAndClose(e.toString());
+            }
+        }
+
+        private void write() throws IOException {
+            channel.write(pending);
+            key.interestOps(pending.hasRemaining() ? SelectionKey.OP_WRITE : SelectionKey.OP_READ);
+        }
+
+        private void read(ByteBuffer readBuffer) throws IOException, HttpResponseReader.MalformedResponse {
+            while (true) {
+                readBuffer.clear();
+                int n = channel.read(readBuffer);
+                if (n < 0) {
+                    if (reader.endOfStream()) {
+                        complete();
+                    } else {
+                        failAndClose("connection closed before an answer");
+                    }
+                    close();
+                    return;
+                }
+                if (n == 0) {
+                    return;
+                }
+                readBuffer.flip();
+                if (reader.feed(readBuffer)) {
+                    complete();
+                    if (reader.closeAfter()) {
+                        close();
+                    }
+                    return;
+                }
+            }
+        }
+
+        private void complete() {
+            inFlight = false;
+            if (reader.status() == 200) {
+                run.ok.incrementAndGet();
+                run.latencies.add(System.nanoTime() - sentAt);
+            } else {
+                run.fail("HTTP " + reader.status());
+            }
+        }
+
+        void failAndClose(String why) {
+            if (inFlight) {
+                inFlight = false;
+                run.fail(why);
+            }
+            close();
+        }
+
+        void close() {
+            if (channel != null) {
+                try {
+                    channel.close();
+                } catch (IOException ignored) {
+                    // closing a socket we no longer use
+                }
+            }
+            channel = null;
+            key = null;
+        }
     }
 }
