@@ -1,6 +1,8 @@
 package io.servingmonitor.api;
 
 import io.javalin.Javalin;
+import io.javalin.compression.CompressionStrategy;
+import io.javalin.compression.Gzip;
 import io.javalin.config.JavalinConfig;
 import java.time.Clock;
 import java.util.List;
@@ -30,10 +32,25 @@ public final class ServingHttp {
         return Javalin.create(javalin -> {
             javalin.startup.showJavalinBanner = false;
             javalin.startup.showOldJavalinVersionWarning = false;
+            javalin.http.compressionStrategy = jsonFirstGzip();
             // extra first, so that our exception mapper and error envelopes are the ones in force
             extra.accept(javalin);
             ApiDocs.install(javalin);
             routes.install(javalin);
         });
+    }
+
+    /**
+     * Javalin's default gzip (answers of 1,500 bytes or more, to clients that accept gzip), with
+     * JSON, what the API answers, on its list of allowed types: Javalin decides on each answer's
+     * first write whether to compress it, and for a type on neither list it searches the type for
+     * each of its ~50 excluded binary types, case-insensitively, which took a third of the CPU of
+     * writing a status report's answer (JFR, docs/BENCHMARKS.md).
+     */
+    static CompressionStrategy jsonFirstGzip() {
+        CompressionStrategy strategy = new CompressionStrategy(null, new Gzip());
+        strategy.setAllowedMimeTypes(List.of("application/json", "application/json;charset=utf-8",
+                "application/json; charset=utf-8", "application/json;charset=UTF-8", "application/json; charset=UTF-8"));
+        return strategy;
     }
 }

@@ -95,8 +95,13 @@ public final class TrustedProxies {
      */
     public String callerIp(String peer, String xForwardedFor, String xRealIp) {
         String direct = normalize(peer);
-        if (direct == null || !isTrusted(direct)) {
-            return direct != null ? direct : peer;
+        if (direct == null) {
+            return peer;
+        }
+        boolean forwarded = xForwardedFor != null && !xForwardedFor.isBlank() || xRealIp != null && !xRealIp.isBlank();
+        // Without forwarding headers the peer is the caller, trusted or not: no need to check it.
+        if (!forwarded || !isTrusted(direct)) {
+            return direct;
         }
         if (xForwardedFor != null && !xForwardedFor.isBlank()) {
             String[] hops = xForwardedFor.split(",");

@@ -6,6 +6,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.servingmonitor.api.ClearMlRoutes;
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
@@ -38,7 +40,12 @@ final class HttpRequestMetrics {
             Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1),
             Duration.ofMillis(2500), Duration.ofSeconds(5), Duration.ofSeconds(10)};
 
+    /** The labels of one timer; few (route table x status x subcode), so every timer is built once and kept. */
+    private record Labels(String routePath, int status, Integer subcode) {
+    }
+
     private final MeterRegistry registry;
+    private final Map<Labels, Timer> timers = new ConcurrentHashMap<>();
 
     HttpRequestMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -47,15 +54,20 @@ final class HttpRequestMetrics {
     /** Javalin's request logger: called once a request is answered, with its duration in ms. */
     void record(Context ctx, Float executionTimeMs) {
         Endpoint matched = ctx.endpoints().matchedHttpEndpoint();
-        Integer subcode = ClearMlRoutes.resultSubcode(ctx);
-        Timer.builder(TIMER)
-                .description("HTTP requests by ClearML action and answer")
-                .tag("action", actionLabel(matched == null ? null : matched.path))
-                .tag("status", Integer.toString(ctx.statusCode()))
-                .tag("result_subcode", subcode == null ? NO_SUBCODE : subcode.toString())
-                .serviceLevelObjectives(BUCKETS)
-                .register(registry)
+        Labels labels = new Labels(matched == null ? null : matched.path, ctx.statusCode(),
+                ClearMlRoutes.resultSubcode(ctx));
+        timers.computeIfAbsent(labels, this::timer)
                 .record((long) (executionTimeMs * 1_000_000.0), TimeUnit.NANOSECONDS);
+    }
+
+    private Timer timer(Labels labels) {
+        return Timer.builder(TIMER)
+                .description("HTTP requests by ClearML action and answer")
+                .tag("action", actionLabel(labels.routePath()))
+                .tag("status", Integer.toString(labels.status()))
+                .tag("result_subcode", labels.subcode() == null ? NO_SUBCODE : labels.subcode().toString())
+                .serviceLevelObjectives(BUCKETS)
+                .register(registry);
     }
 
     /**
