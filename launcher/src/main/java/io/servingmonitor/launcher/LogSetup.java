@@ -1,9 +1,5 @@
 package io.servingmonitor.launcher;
 
-import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.encoder.JsonEncoder;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.ConsoleAppender;
 import java.util.Locale;
 import java.util.Optional;
 import org.slf4j.LoggerFactory;
@@ -16,8 +12,9 @@ import org.slf4j.event.Level;
  * them with one object per line from Logback's {@link JsonEncoder}.
  *
  * <p>A JVM whose SLF4J provider is not Logback (the bench and fault harnesses run the launcher on
- * their own class path, with slf4j-simple) keeps its own configuration: text and the default level
- * are then what it already does, anything else is refused.
+ * their own class path, with slf4j-simple, and no Logback at all) keeps its own configuration:
+ * text and the default level are then what it already does, anything else is refused. Only
+ * {@link LogbackSetup} names Logback's classes, and it is loaded only where Logback logs.
  */
 final class LogSetup {
 
@@ -51,6 +48,9 @@ final class LogSetup {
         throw new IllegalArgumentException(flag + " must be one of trace, debug, info, warn, error, not '" + value + "'");
     }
 
+    /** The SLF4J provider of Logback, by name: this class must load where Logback is absent. */
+    static final String LOGBACK_CONTEXT = "ch.qos.logback.classic.LoggerContext";
+
     /**
      * Logs from now on in {@code format}, {@code io.servingmonitor} at {@code level} (empty: as
      * {@code logback.xml} says, info).
@@ -59,49 +59,14 @@ final class LogSetup {
      *                               what it does already is asked for
      */
     static void apply(Format format, Optional<Level> level) {
-        if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {
+        String provider = LoggerFactory.getILoggerFactory().getClass().getName();
+        if (!provider.equals(LOGBACK_CONTEXT)) {
             if (format != Format.TEXT || level.isPresent()) {
                 throw new IllegalStateException("--log-format json and --log-level need Logback (logback-classic) on the"
-                        + " class path; this JVM logs with " + LoggerFactory.getILoggerFactory().getClass().getName());
+                        + " class path; this JVM logs with " + provider);
             }
             return;
         }
-        level.ifPresent(l -> context.getLogger(OWN_LOGGERS).setLevel(ch.qos.logback.classic.Level.toLevel(l.name())));
-        if (format == Format.JSON) {
-            ch.qos.logback.classic.Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-            ConsoleAppender<ILoggingEvent> json = jsonAppender(context);
-            root.detachAndStopAllAppenders();
-            root.addAppender(json);
-        }
-    }
-
-    /** {@link #jsonEncoder}'s lines on standard error. */
-    static ConsoleAppender<ILoggingEvent> jsonAppender(LoggerContext context) {
-        ConsoleAppender<ILoggingEvent> appender = new ConsoleAppender<>();
-        appender.setContext(context);
-        appender.setName("json");
-        appender.setTarget("System.err");
-        appender.setEncoder(jsonEncoder(context));
-        appender.start();
-        return appender;
-    }
-
-    /**
-     * One JSON object per line: {@code timestamp} (epoch milliseconds), {@code level},
-     * {@code threadName}, {@code loggerName}, {@code mdc}, {@code formattedMessage}, and
-     * {@code throwable} ({@code className}, {@code message}, {@code stepArray}, {@code cause};
-     * null without one).
-     */
-    static JsonEncoder jsonEncoder(LoggerContext context) {
-        JsonEncoder encoder = new JsonEncoder();
-        encoder.setContext(context);
-        encoder.setWithSequenceNumber(false);
-        encoder.setWithNanoseconds(false);
-        encoder.setWithContext(false);
-        encoder.setWithMessage(false);
-        encoder.setWithArguments(false);
-        encoder.setWithFormattedMessage(true);
-        encoder.start();
-        return encoder;
+        LogbackSetup.apply(format, level);
     }
 }

@@ -158,10 +158,49 @@ class ServingMonitorLogsTest {
         assertThat(lines).as("no info line of ours at --log-level warn").noneMatch(line -> line.contains(" INFO "));
     }
 
+    /**
+     * The bench and fault harnesses run the launcher on their own class path, with slf4j-simple and
+     * without Logback (an optional dependency of the launcher): there it must start and serve, and
+     * only refuse what needs Logback, with a message, never fail on a missing class.
+     */
+    @Test
+    void withoutLogbackOnTheClassPathANodeStartsAndServesAndOnlyJsonLogsAreRefusedNamingLogback() throws Exception {
+        String classPath = System.getProperty("java.class.path");
+        String withoutLogback = String.join(java.io.File.pathSeparator, java.util.Arrays.stream(
+                classPath.split(java.io.File.pathSeparator)).filter(entry -> !entry.contains("logback")).toList());
+        assertThat(withoutLogback).as("this JVM's class path had Logback on it, and the child's has not").isNotEqualTo(classPath);
+        Path credentials = TestApps.credentials(dir.resolve("nologback"), "logs:logs-key:logs-secret");
+        int port = freePort();
+        ProcessBuilder builder = java(List.of("ingest", "--port", Integer.toString(port)), withoutLogback);
+        builder.environment().put("SERVING_MONITOR_BOOTSTRAP_SERVERS", KAFKA.bootstrapServers());
+        builder.environment().put("SERVING_MONITOR_CREDENTIALS", credentials.toString());
+        builder.environment().put("SERVING_MONITOR_TOKEN_SECRET", TOKEN_SECRET);
+        Process process = builder.start();
+        ChildOutput output = new ChildOutput(process);
+        ServingClient client = new ServingClient("http://127.0.0.1:" + port);
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        while (!healthy(client) && process.isAlive() && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+        }
+        boolean served = healthy(client);
+        List<String> lines = output.stopWithSigterm(STOP_TIMEOUT);
+        assertThat(served).as("the ingest node answers /health/write 200; its output: %s", lines).isTrue();
+        assertThat(lines).noneMatch(line -> line.contains("NoClassDefFoundError"));
+
+        ProcessBuilder json = java(List.of("ingest", "--port", Integer.toString(freePort()), "--log-format", "json"),
+                withoutLogback);
+        json.environment().putAll(builder.environment());
+        Process refused = json.start();
+        assertThat(refused.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        String message = new String(refused.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(refused.exitValue()).as(message).isEqualTo(2);
+        assertThat(message).contains("--log-format json and --log-level need Logback (logback-classic) on the class path");
+    }
+
     @Test
     void theJsonEncoderWritesTheExceptionOfAnEvent() throws Exception {
         LoggerContext context = (LoggerContext) org.slf4j.LoggerFactory.getILoggerFactory();
-        var encoder = LogSetup.jsonEncoder(context);
+        var encoder = LogbackSetup.jsonEncoder(context);
         LoggingEvent event = new LoggingEvent(ServingMonitorLogsTest.class.getName(), context.getLogger("io.servingmonitor.x"),
                 Level.ERROR, "could not {}", new IllegalStateException("broken", new IOException("disk")), new Object[] {"start"});
 
@@ -203,9 +242,14 @@ class ServingMonitorLogsTest {
 
     /** {@code java -cp <this class path> ServingMonitor args}, with no SERVING_MONITOR_ variable of this JVM, output merged. */
     private static ProcessBuilder java(List<String> args) {
+        return java(args, System.getProperty("java.class.path"));
+    }
+
+    /** As {@link #java(List)}, on {@code classPath}. */
+    private static ProcessBuilder java(List<String> args, String classPath) {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"),
+                "-cp", classPath,
                 ServingMonitor.class.getName()));
         command.addAll(args);
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
