@@ -66,6 +66,7 @@ public final class RestoreProgress implements StateRestoreListener, StandbyUpdat
     private final List<CopyObserver> observers = new CopyOnWriteArrayList<>();
     private final Map<String, StoreRestore> restoring = new HashMap<>();
     private final LongSupplier nanoTime;
+    private long restoredRecords;
 
     public RestoreProgress() {
         this(System::nanoTime);
@@ -78,6 +79,11 @@ public final class RestoreProgress implements StateRestoreListener, StandbyUpdat
     /** Adds an observer of the copies; add them before Kafka Streams starts, not to miss one. */
     public void observeCopies(CopyObserver observer) {
         observers.add(Objects.requireNonNull(observer, "observer"));
+    }
+
+    /** The changelog records restored into the active stores of this instance since it started, all stores together. */
+    public synchronized long restoredRecords() {
+        return restoredRecords;
     }
 
     /** Whether some partition of some store is restoring on this instance now. */
@@ -109,6 +115,7 @@ public final class RestoreProgress implements StateRestoreListener, StandbyUpdat
             observers.forEach(observer -> observer.copyLoaded(store, changelog.partition()));
         }
         synchronized (this) {
+            restoredRecords += numRestored;
             StoreRestore restore = restoring.get(store);
             if (restore == null) {
                 return;

@@ -112,7 +112,13 @@ public final class StreamsRunner implements AutoCloseable {
         return streams.state();
     }
 
-    /** The instance, for interactive queries ({@code store}, {@code queryMetadataForKey}, {@code metadataForAllStreamsClients}). */
+    /**
+     * The instance, for interactive queries ({@code store}, {@code queryMetadataForKey},
+     * {@code metadataForAllStreamsClients}). Not for setting its listeners or handlers: Kafka
+     * Streams keeps one of each, and replacing the restore, standby or uncaught-exception one set
+     * here would silently end the restore progress, the lag bound or the failure policy; use
+     * {@link #restoreProgress()} instead.
+     */
     public KafkaStreams streams() {
         return streams;
     }

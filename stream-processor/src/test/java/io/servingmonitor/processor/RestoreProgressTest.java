@@ -67,6 +67,7 @@ class RestoreProgressTest {
             runner.start();
             assertThat(runner.awaitRunning(PATIENCE)).isTrue();
             awaitCount(runner, RECORDS);
+            assertThat(runner.restoreProgress().restoredRecords()).as("a fresh store restores nothing").isZero();
             // Leaves the group: the next instance gets the partition at once, not after the session timeout.
             runner.streams().close(CloseOptions.timeout(PATIENCE)
                     .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
@@ -93,6 +94,7 @@ class RestoreProgressTest {
             assertThat(secondRun).as("the store rebuilt from its changelog").containsExactly(new Placement(STORE, 0));
             assertThat(loaded).as("it applied changelog batches").isNotEmpty().containsOnly(new Placement(STORE, 0));
             assertThat(runner.restoreProgress().restoring()).as("its restoration ended").isFalse();
+            assertThat(runner.restoreProgress().restoredRecords()).as("the changelog records it restored").isPositive();
         }
     }
 

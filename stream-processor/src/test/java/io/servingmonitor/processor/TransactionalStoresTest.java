@@ -11,9 +11,7 @@ import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -22,7 +20,6 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.errors.ProcessorStateException;
-import org.apache.kafka.streams.processor.StateRestoreListener;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -73,15 +70,12 @@ class TransactionalStoresTest {
         // once the session times out. The broker's minimum instead of 45 s keeps the test short.
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), 6000);
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), 1000);
-        AtomicLong restored = new AtomicLong();
-
         try (StreamsRunner runner = new StreamsRunner(topology, props)) {
-            runner.streams().setGlobalStateRestoreListener(new CountingRestoreListener(restored));
             runner.start();
             assertThat(runner.awaitRunning(PATIENCE)).isTrue();
             String last = "committed-" + (COMMITTED - 1);
             assertThat(await(runner, value -> last.equals(value))).as("committed writes are read").isEqualTo(last);
-            long restoredBeforeFailure = restored.get();
+            long restoredBeforeFailure = runner.restoreProgress().restoredRecords();
 
             BrokerRuns.write(KAFKA, in, List.of(RecordSkippingTest.bytes("abort")));
             assertThat(written.await(PATIENCE.toSeconds(), TimeUnit.SECONDS)).isTrue();
@@ -93,7 +87,7 @@ class TransactionalStoresTest {
             assertThat(await(runner, value -> value.equals("replayed")))
                     .as("after the abort the record is processed again by the replacement thread").isEqualTo("replayed");
             assertThat(failed).isTrue();
-            assertThat(restored.get() - restoredBeforeFailure)
+            assertThat(runner.restoreProgress().restoredRecords() - restoredBeforeFailure)
                     .as("changelog records restored after the failure (a wipe would restore all %d)", COMMITTED)
                     .isLessThan(COMMITTED);
             assertThat(runner.failure()).isEmpty();
@@ -162,21 +156,5 @@ class TransactionalStoresTest {
             Thread.sleep(50);
         }
         return value;
-    }
-
-    /** Counts the changelog records restored into any store. */
-    private record CountingRestoreListener(AtomicLong restored) implements StateRestoreListener {
-        @Override
-        public void onRestoreStart(TopicPartition partition, String store, long startingOffset, long endingOffset) {
-        }
-
-        @Override
-        public void onBatchRestored(TopicPartition partition, String store, long batchEndOffset, long numRestored) {
-            restored.addAndGet(numRestored);
-        }
-
-        @Override
-        public void onRestoreEnd(TopicPartition partition, String store, long totalRestored) {
-        }
     }
 }
