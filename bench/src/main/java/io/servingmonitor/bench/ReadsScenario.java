@@ -2,6 +2,10 @@ package io.servingmonitor.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.servingmonitor.processor.ProcessorConfig;
+import io.servingmonitor.processor.ServingTopology;
+import io.servingmonitor.processor.StreamsRunner;
+import io.servingmonitor.processor.StreamsSettings;
 import io.servingmonitor.topics.ContainerEvent;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -15,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.LongFunction;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.streams.CloseOptions;
 
 /**
  * Reads: for each read fleet, {@code container-events} gets a backfilled history for a few urls
@@ -31,6 +36,8 @@ public final class ReadsScenario {
     private static final int[] CLIENTS = {1, 16};
     private static final Duration POINT_CAP = Duration.ofSeconds(60);
     private static final Duration HEALTHY_TIMEOUT = Duration.ofMinutes(3);
+    /** How far the history's event times may be from their append time: farther than the history reaches back. */
+    private static final Duration HISTORY_SKEW = Duration.ofDays(100);
     private static final double LOADING_SHARE = 0.01;
     private static final Map<String, Duration> RANGES = ranges();
     private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -101,15 +108,15 @@ public final class ReadsScenario {
         Path dataDir = context.freshDir(applicationId);
         context.offsets().startGroupAt(applicationId, from);
         List<Figure> figures = new ArrayList<>();
+        // The history first, alone: live reports "now" on other partitions would move the
+        // windows' stream time past the history still waiting, which would then be dropped as late.
+        long loadStart = System.nanoTime();
+        Duration cap = context.sizes().loadCap();
+        boolean loaded = processHistory(applicationId, historyEnd, cap);
+        context.log("reads %s: history processed in %.1f s; writing %d live containers (%d loading)",
+                fleet.describe(), (System.nanoTime() - loadStart) / 1e9, fleet.containers(), loading);
         try (ServiceProcess service = ServiceProcess.prepare(context, applicationId, dataDir)) {
             service.startAndAwaitHealthy(HEALTHY_TIMEOUT);
-            long loadStart = System.nanoTime();
-            // The history first, alone: live reports "now" on other partitions would move the
-            // windows' stream time past the history still waiting, which would then be dropped as late.
-            Duration cap = context.sizes().loadCap();
-            boolean loaded = context.offsets().awaitDrained(applicationId, historyEnd, cap).compareTo(cap) < 0;
-            context.log("reads %s: history processed in %.1f s; writing %d live containers (%d loading)",
-                    fleet.describe(), (System.nanoTime() - loadStart) / 1e9, fleet.containers(), loading);
             long liveNow = System.currentTimeMillis();
             EventWriter.write(context.bootstrapServers(), 2L * fleet.containers() + loading, i -> {
                 if (i >= 2L * fleet.containers()) {
@@ -226,6 +233,37 @@ public final class ReadsScenario {
             }));
         }
         return reads;
+    }
+
+    /**
+     * Processes the backfilled history under the service's application id, in this JVM, with the
+     * service's topology except for the trust in event times: the service replaces an event time
+     * more than {@code --max-clock-skew} (at most a day) from the broker's append time by the
+     * append time, so its own processing would stamp 90 days of history "now". The service then
+     * starts on the committed offsets and restores these windows from their changelogs. Returns
+     * whether the history was processed within {@code cap}.
+     */
+    private boolean processHistory(String applicationId, Map<TopicPartition, Long> historyEnd, Duration cap)
+            throws InterruptedException {
+        ProcessorConfig service = ProcessorConfig.defaults();
+        ProcessorConfig trustingHistory = new ProcessorConfig(service.resolutions(), service.expiryScanInterval(),
+                service.metricGrace(), HISTORY_SKEW);
+        Path stateDir = context.freshDir(applicationId + "-history");
+        try (StreamsRunner runner = new StreamsRunner(ServingTopology.build(trustingHistory),
+                new StreamsSettings(applicationId, context.bootstrapServers(), stateDir, "127.0.0.1", 1, 0, 1)
+                        .toProperties())) {
+            runner.start();
+            if (!runner.awaitRunning(HEALTHY_TIMEOUT)) {
+                throw new IllegalStateException("the history's processing did not reach RUNNING within " + HEALTHY_TIMEOUT);
+            }
+            boolean done = context.offsets().awaitDrained(applicationId, historyEnd, cap).compareTo(cap) < 0;
+            // Leaves the group, so that the service gets every partition at once, not after a session timeout.
+            runner.streams().close(CloseOptions.timeout(HEALTHY_TIMEOUT)
+                    .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
+            return done;
+        } finally {
+            BenchContext.deleteTree(stateDir);
+        }
     }
 
     /** How many buckets of the 90 d chart of history url 0 have data: the backfill's proof. */

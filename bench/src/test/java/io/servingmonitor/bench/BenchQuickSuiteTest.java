@@ -60,6 +60,21 @@ class BenchQuickSuiteTest {
         assertThat(Files.readString(outcome.file())).contains("\"ratioToCeiling\"");
     }
 
+    /**
+     * The backfilled history (hourly over 90 days) reaches the service's charts with its own
+     * times: nearly every bucket of the 90 d chart has data. Stamped "now" by the service's clock
+     * skew clamp, it would fill the last bucket only.
+     */
+    @Test
+    void readsScenariosHistoryFillsMostBucketsOfTheNinetyDayChart() {
+        java.util.regex.Matcher coverage = java.util.regex.Pattern
+                .compile("90 d cpu_util chart of a history url: (\\d+) of (\\d+) buckets have data").matcher(printed);
+        assertThat(coverage.find()).as("the reads scenario logged the history's coverage").isTrue();
+        int withData = Integer.parseInt(coverage.group(1));
+        int buckets = Integer.parseInt(coverage.group(2));
+        assertThat(withData).as("buckets with data of %d", buckets).isGreaterThan(buckets / 2);
+    }
+
     @Test
     void scaleOutGivesFiguresForEveryQuickNodeCount() throws Exception {
         assumeTrue(NginxFront.executable().isPresent(), "nginx is not installed: the scale-out scenario was skipped");
