@@ -44,7 +44,7 @@ public final class ServingHttp {
      * Javalin's default gzip (answers of 1,500 bytes or more, to clients that accept gzip), with
      * JSON, what the API answers, on its list of allowed types: Javalin decides on each answer's
      * first write whether to compress it, and for a type on neither list it searches the type for
-     * each of its ~50 excluded binary types, case-insensitively, which took a third of the CPU of
+     * each of its excluded binary types (image, audio, video, archives), case-insensitively, which took a third of the CPU of
      * writing a status report's answer (JFR, docs/BENCHMARKS.md).
      */
     static CompressionStrategy jsonFirstGzip() {
