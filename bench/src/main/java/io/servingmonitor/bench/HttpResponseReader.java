@@ -64,10 +64,7 @@ final class HttpResponseReader {
                     }
                 }
                 case BODY -> {
-                    int skip = (int) Math.min(remaining, bytes.remaining());
-                    bytes.position(bytes.position() + skip);
-                    remaining -= skip;
-                    if (remaining == 0) {
+                    if (skipRemaining(bytes)) {
                         state = State.DONE;
                     }
                 }
@@ -79,10 +76,7 @@ final class HttpResponseReader {
                     }
                 }
                 case CHUNK_DATA -> {
-                    int skip = (int) Math.min(remaining, bytes.remaining());
-                    bytes.position(bytes.position() + skip);
-                    remaining -= skip;
-                    if (remaining == 0) {
+                    if (skipRemaining(bytes)) {
                         state = State.CHUNK_END;
                     }
                 }
@@ -191,6 +185,14 @@ final class HttpResponseReader {
             closeAfter = true;
             state = State.UNTIL_CLOSE;
         }
+    }
+
+    /** Skips up to {@code remaining} body bytes of {@code bytes}; whether none remain to skip. */
+    private boolean skipRemaining(ByteBuffer bytes) {
+        int skip = (int) Math.min(remaining, bytes.remaining());
+        bytes.position(bytes.position() + skip);
+        remaining -= skip;
+        return remaining == 0;
     }
 
     /** One CRLF-terminated line without its CRLF, or null when it has not all arrived yet. */

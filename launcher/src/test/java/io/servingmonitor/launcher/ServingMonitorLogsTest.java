@@ -139,20 +139,10 @@ class ServingMonitorLogsTest {
 
     @Test
     void logLevelWarnLeavesOutTheServicesInfoLines() throws Exception {
-        Path credentials = TestApps.credentials(dir.resolve("shared"), "logs:logs-key:logs-secret");
         int port = freePort();
-        ProcessBuilder builder = java(List.of("ingest", "--port", Integer.toString(port), "--log-level", "warn"));
-        builder.environment().put("SERVING_MONITOR_BOOTSTRAP_SERVERS", KAFKA.bootstrapServers());
-        builder.environment().put("SERVING_MONITOR_CREDENTIALS", credentials.toString());
-        builder.environment().put("SERVING_MONITOR_TOKEN_SECRET", TOKEN_SECRET);
-        Process process = builder.start();
+        Process process = ingest(port, System.getProperty("java.class.path"), "shared", "--log-level", "warn").start();
         ChildOutput output = new ChildOutput(process);
-        ServingClient client = new ServingClient("http://127.0.0.1:" + port);
-        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-        while (!healthy(client) && process.isAlive() && System.nanoTime() < deadline) {
-            Thread.sleep(200);
-        }
-        assertThat(healthy(client)).as("the ingest node answers /health/write 200").isTrue();
+        assertThat(awaitHealthy(process, port)).as("the ingest node answers /health/write 200").isTrue();
         List<String> lines = output.stopWithSigterm(STOP_TIMEOUT);
 
         assertThat(lines).as("no info line of ours at --log-level warn").noneMatch(line -> line.contains(" INFO "));
@@ -169,28 +159,15 @@ class ServingMonitorLogsTest {
         String withoutLogback = String.join(java.io.File.pathSeparator, java.util.Arrays.stream(
                 classPath.split(java.io.File.pathSeparator)).filter(entry -> !entry.contains("logback")).toList());
         assertThat(withoutLogback).as("this JVM's class path had Logback on it, and the child's has not").isNotEqualTo(classPath);
-        Path credentials = TestApps.credentials(dir.resolve("nologback"), "logs:logs-key:logs-secret");
         int port = freePort();
-        ProcessBuilder builder = java(List.of("ingest", "--port", Integer.toString(port)), withoutLogback);
-        builder.environment().put("SERVING_MONITOR_BOOTSTRAP_SERVERS", KAFKA.bootstrapServers());
-        builder.environment().put("SERVING_MONITOR_CREDENTIALS", credentials.toString());
-        builder.environment().put("SERVING_MONITOR_TOKEN_SECRET", TOKEN_SECRET);
-        Process process = builder.start();
+        Process process = ingest(port, withoutLogback, "nologback").start();
         ChildOutput output = new ChildOutput(process);
-        ServingClient client = new ServingClient("http://127.0.0.1:" + port);
-        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-        while (!healthy(client) && process.isAlive() && System.nanoTime() < deadline) {
-            Thread.sleep(200);
-        }
-        boolean served = healthy(client);
+        boolean served = awaitHealthy(process, port);
         List<String> lines = output.stopWithSigterm(STOP_TIMEOUT);
         assertThat(served).as("the ingest node answers /health/write 200; its output: %s", lines).isTrue();
         assertThat(lines).noneMatch(line -> line.contains("NoClassDefFoundError"));
 
-        ProcessBuilder json = java(List.of("ingest", "--port", Integer.toString(freePort()), "--log-format", "json"),
-                withoutLogback);
-        json.environment().putAll(builder.environment());
-        Process refused = json.start();
+        Process refused = ingest(freePort(), withoutLogback, "nologback", "--log-format", "json").start();
         assertThat(refused.waitFor(60, TimeUnit.SECONDS)).isTrue();
         String message = new String(refused.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(refused.exitValue()).as(message).isEqualTo(2);
@@ -216,6 +193,31 @@ class ServingMonitorLogsTest {
         assertThat(json.path("throwable").path("message").asText()).isEqualTo("broken");
         assertThat(json.path("throwable").path("cause").path("message").asText()).isEqualTo("disk");
         assertThat(json.has("message")).as("the unformatted pattern is left out").isFalse();
+    }
+
+    /**
+     * {@code ingest --port port extra} on {@code classPath}, on the test broker, with a key file in
+     * {@code keysDir} (under the test's directory) and the token secret from the environment.
+     */
+    private ProcessBuilder ingest(int port, String classPath, String keysDir, String... extra) throws IOException {
+        Path credentials = TestApps.credentials(dir.resolve(keysDir), "logs:logs-key:logs-secret");
+        List<String> args = new ArrayList<>(List.of("ingest", "--port", Integer.toString(port)));
+        args.addAll(List.of(extra));
+        ProcessBuilder builder = java(args, classPath);
+        builder.environment().put("SERVING_MONITOR_BOOTSTRAP_SERVERS", KAFKA.bootstrapServers());
+        builder.environment().put("SERVING_MONITOR_CREDENTIALS", credentials.toString());
+        builder.environment().put("SERVING_MONITOR_TOKEN_SECRET", TOKEN_SECRET);
+        return builder;
+    }
+
+    /** Polls {@code /health/write} until it answers 200, the process ends or {@link #START_TIMEOUT}; whether it answered 200. */
+    private static boolean awaitHealthy(Process process, int port) throws InterruptedException {
+        ServingClient client = new ServingClient("http://127.0.0.1:" + port);
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        while (!healthy(client) && process.isAlive() && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+        }
+        return healthy(client);
     }
 
     private static boolean healthy(ServingClient client) {
