@@ -207,8 +207,8 @@ public final class LoadGenerator {
 
         /** One selector thread and its connections, until the schedule is finished and none is in flight. */
         void loop(int connectionCount) {
+            List<Connection> connections = new ArrayList<>();
             try (Selector selector = Selector.open()) {
-                List<Connection> connections = new ArrayList<>();
                 for (int i = 0; i < connectionCount; i++) {
                     connections.add(new Connection(this, selector));
                 }
@@ -245,9 +245,10 @@ public final class LoadGenerator {
                     }
                     selector.selectedKeys().clear();
                 }
-                connections.forEach(Connection::close);
             } catch (IOException | RuntimeException e) {
                 fail("load generator thread failed: " + e);
+            } finally {
+                connections.forEach(Connection::close);
             }
         }
     }
