@@ -9,8 +9,9 @@ import java.util.Locale;
  * arrive, keeping only what the load generator needs: the status, whether the server closes the
  * connection after it, and where the response ends. The body is skipped, never kept: framed by
  * {@code Content-Length}, by {@code Transfer-Encoding: chunked} (chunk extensions and trailers
- * skipped), or, with neither, by the end of the connection. Not a general HTTP client: no
- * pipelining, no 1xx interim responses, no HTTP/1.0 keep-alive; what it does not understand is a
+ * skipped), or, with neither, by the end of the connection. An HTTP/1.0 response closes the
+ * connection unless it says {@code Connection: keep-alive}. Not a general HTTP client: no
+ * pipelining, no 1xx interim responses; what it does not understand is a
  * {@link MalformedResponse}, never a silently wrong count.
  */
 final class HttpResponseReader {
@@ -122,6 +123,11 @@ final class HttpResponseReader {
         throw new MalformedResponse("connection closed in the middle of a response");
     }
 
+    /** Whether any byte of a response arrived since the last {@link #reset()}. */
+    boolean started() {
+        return state != State.HEAD || headLength > 0;
+    }
+
     /** The status of the response read (valid once its head was read). */
     int status() {
         return status;
@@ -153,6 +159,7 @@ final class HttpResponseReader {
         }
         long contentLength = -1;
         boolean chunked = false;
+        boolean keepAlive = false;
         for (int i = 1; i < lines.length; i++) {
             int colon = lines[i].indexOf(':');
             if (colon <= 0) {
@@ -164,15 +171,25 @@ final class HttpResponseReader {
                 case "content-length" -> {
                     try {
                         contentLength = Long.parseLong(value);
+                        if (contentLength < 0) {
+                            throw new NumberFormatException();
+                        }
                     } catch (NumberFormatException e) {
                         throw new MalformedResponse("bad Content-Length: " + abbreviate(value));
                     }
                 }
                 case "transfer-encoding" -> chunked = value.toLowerCase(Locale.ROOT).endsWith("chunked");
-                case "connection" -> closeAfter |= value.toLowerCase(Locale.ROOT).contains("close");
+                case "connection" -> {
+                    String options = value.toLowerCase(Locale.ROOT);
+                    closeAfter |= options.contains("close");
+                    keepAlive |= options.contains("keep-alive");
+                }
                 default -> {
                 }
             }
+        }
+        if (statusLine[0].equals("HTTP/1.0") && !keepAlive) {
+            closeAfter = true;
         }
         if (status == 204 || status == 304) {
             state = State.DONE;

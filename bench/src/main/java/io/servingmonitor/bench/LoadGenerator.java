@@ -25,8 +25,11 @@ import java.util.function.LongFunction;
  * selector threads. Always bounded: it stops after {@code maxRequests} requests or
  * {@code maxTime}, whichever comes first, and waits (at most {@link #REQUEST_TIMEOUT}) for the
  * requests still in flight. A request counts as acknowledged when it is answered 200; any other
- * status, a timeout, a refused or reset connection or a malformed response counts as failed, and
- * the next request on that connection opens a new one.
+ * status, a timeout, a refused or reset connection, a malformed response or bytes the server
+ * sent beyond its response count as failed, and the next request on that connection opens a new
+ * one. The one exception: a request on a kept-alive connection that ends before any byte of its
+ * answer (the server closed the idle connection as the request went out, which HTTP/1.1 allows)
+ * is sent once more on a new connection, as HTTP clients do with a stale pooled connection.
  *
  * <p>Why not an HTTP client library: on the 2-core machine of docs/BENCHMARKS.md, against the
  * same empty Javalin handler with 64 requests in flight, the JDK's {@code HttpClient} drove about
@@ -248,7 +251,8 @@ public final class LoadGenerator {
             } catch (IOException | RuntimeException e) {
                 fail("load generator thread failed: " + e);
             } finally {
-                connections.forEach(Connection::close);
+                // Requests still in flight here get no answer: counted as failed, never dropped.
+                connections.forEach(connection -> connection.failAndClose("no answer: the load generator stopped"));
             }
         }
     }
@@ -260,9 +264,14 @@ public final class LoadGenerator {
         private final HttpResponseReader reader = new HttpResponseReader();
         private SocketChannel channel;
         private SelectionKey key;
+        private byte[] requestBytes;
         private ByteBuffer pending;
         private long sentAt;
         private boolean inFlight;
+        /** Whether the open connection already carried an answer (so the server may have closed it as idle). */
+        private boolean reused;
+        /** Whether the request in flight was already sent once more after a stale connection. */
+        private boolean resent;
 
         Connection(Run run, Selector selector) {
             this.run = run;
@@ -275,31 +284,41 @@ public final class LoadGenerator {
 
         void send(long index, long now) {
             inFlight = true;
+            resent = false;
             sentAt = now;
-            reader.reset();
             try {
-                pending = ByteBuffer.wrap(encode(run.requests.apply(index)));
-                if (channel == null) {
-                    channel = SocketChannel.open();
-                    channel.configureBlocking(false);
-                    channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
-                    key = channel.register(selector, 0, this);
-                    if (!channel.connect(address)) {
-                        key.interestOps(SelectionKey.OP_CONNECT);
-                        return;
-                    }
-                }
-                write();
+                requestBytes = encode(run.requests.apply(index));
+                transmit();
             } catch (IOException | RuntimeException e) {
-                failAndClose(e.toString());
+                failOrResend(e.toString());
             }
         }
 
+        /** Writes the request in flight from its first byte, on the open connection or a new one. */
+        private void transmit() throws IOException {
+            reader.reset();
+            pending = ByteBuffer.wrap(requestBytes);
+            if (channel == null) {
+                reused = false;
+                channel = SocketChannel.open();
+                channel.configureBlocking(false);
+                channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+                key = channel.register(selector, 0, this);
+                if (!channel.connect(address)) {
+                    key.interestOps(SelectionKey.OP_CONNECT);
+                    return;
+                }
+            }
+            write();
+        }
+
         void ready(SelectionKey readyKey, ByteBuffer readBuffer) {
-            if (!readyKey.isValid() || !inFlight) {
-                if (readyKey.isValid() && readyKey.isReadable()) {
-                    // An idle connection the server closed (or wrote to): drop it; the next request reconnects.
-                    close();
+            if (!readyKey.isValid()) {
+                return;
+            }
+            if (!inFlight) {
+                if (readyKey.isReadable()) {
+                    idleRead(readBuffer);
                 }
                 return;
             }
@@ -313,8 +332,25 @@ public final class LoadGenerator {
                     read(readBuffer);
                 }
             } catch (IOException | HttpResponseReader.MalformedResponse | RuntimeException e) {
-                failAndClose(e.toString());
+                failOrResend(e.toString());
             }
+        }
+
+        /**
+         * An idle connection became readable: the server closed it (dropped; the next request
+         * reconnects) or sent bytes nobody asked for (a failure: they would be read as the
+         * next answer).
+         */
+        private void idleRead(ByteBuffer readBuffer) {
+            try {
+                readBuffer.clear();
+                if (channel.read(readBuffer) > 0) {
+                    run.fail("the server sent " + readBuffer.position() + " bytes while no request was in flight");
+                }
+            } catch (IOException e) {
+                // a reset of an idle connection: nothing was lost
+            }
+            close();
         }
 
         private void write() throws IOException {
@@ -329,10 +365,10 @@ public final class LoadGenerator {
                 if (n < 0) {
                     if (reader.endOfStream()) {
                         complete();
+                        close();
                     } else {
-                        failAndClose("connection closed before an answer");
+                        failOrResend("connection closed before an answer");
                     }
-                    close();
                     return;
                 }
                 if (n == 0) {
@@ -340,9 +376,15 @@ public final class LoadGenerator {
                 }
                 readBuffer.flip();
                 if (reader.feed(readBuffer)) {
+                    if (readBuffer.hasRemaining()) {
+                        failAndClose("the server sent " + readBuffer.remaining() + " bytes after its answer");
+                        return;
+                    }
                     complete();
                     if (reader.closeAfter()) {
                         close();
+                    } else {
+                        reused = true;
                     }
                     return;
                 }
@@ -357,6 +399,24 @@ public final class LoadGenerator {
             } else {
                 run.fail("HTTP " + reader.status());
             }
+        }
+
+        /**
+         * The request in flight failed with {@code why}: sent once more on a new connection when
+         * it went out on a kept-alive one that ended before any byte of its answer, else failed.
+         */
+        private void failOrResend(String why) {
+            if (inFlight && reused && !resent && !reader.started()) {
+                resent = true;
+                close();
+                try {
+                    transmit();
+                } catch (IOException | RuntimeException e) {
+                    failAndClose(e.toString());
+                }
+                return;
+            }
+            failAndClose(why);
         }
 
         void failAndClose(String why) {

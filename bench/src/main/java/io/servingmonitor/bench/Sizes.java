@@ -14,7 +14,7 @@ import java.util.List;
  * @param ingestFleet          containers that register, then report
  * @param ingestReports        status reports sent per ingest run
  * @param ingestConcurrency    requests in flight (each on its own keep-alive connection)
- * @param ingestClients        HTTP client instances the in-flight requests are spread over
+ * @param ingestClients        selector threads of the load generator the in-flight requests are spread over
  * @param ingestCap            the longest one ingest run may take
  * @param readFleets           fleets the reads are measured on, smallest first; footprint is taken on the last
  * @param historyUrls          urls (of each read fleet) given a backfilled history up to 90 days

@@ -67,6 +67,26 @@ class HttpResponseReaderTest {
     }
 
     @Test
+    void anHttp10ResponseClosesTheConnectionUnlessItSaysKeepAlive() throws Exception {
+        HttpResponseReader closing = new HttpResponseReader();
+        assertThat(closing.feed(ascii("HTTP/1.0 200 OK\r\nContent-Length: 0\r\n\r\n"))).isTrue();
+        assertThat(closing.closeAfter()).isTrue();
+        HttpResponseReader kept = new HttpResponseReader();
+        assertThat(kept.feed(ascii("HTTP/1.0 200 OK\r\nConnection: Keep-Alive\r\nContent-Length: 0\r\n\r\n"))).isTrue();
+        assertThat(kept.closeAfter()).isFalse();
+    }
+
+    @Test
+    void aResponseIsStartedFromItsFirstByte() throws Exception {
+        HttpResponseReader reader = new HttpResponseReader();
+        assertThat(reader.started()).isFalse();
+        reader.feed(ascii("H"));
+        assertThat(reader.started()).isTrue();
+        reader.reset();
+        assertThat(reader.started()).isFalse();
+    }
+
+    @Test
     void endOfStreamBetweenResponsesIsNoResponseAndInsideOneIsMalformed() throws Exception {
         HttpResponseReader idle = new HttpResponseReader();
         assertThat(idle.endOfStream()).isFalse();
@@ -83,6 +103,8 @@ class HttpResponseReaderTest {
         assertThatThrownBy(() -> new HttpResponseReader().feed(ascii("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n")))
                 .isInstanceOf(HttpResponseReader.MalformedResponse.class).hasMessageContaining("chunk size");
         assertThatThrownBy(() -> new HttpResponseReader().feed(ascii("HTTP/1.1 200 OK\r\nContent-Length: ten\r\n\r\n")))
+                .isInstanceOf(HttpResponseReader.MalformedResponse.class).hasMessageContaining("Content-Length");
+        assertThatThrownBy(() -> new HttpResponseReader().feed(ascii("HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n")))
                 .isInstanceOf(HttpResponseReader.MalformedResponse.class).hasMessageContaining("Content-Length");
         assertThatThrownBy(() -> new HttpResponseReader().feed(ascii("HTTP/1.1 100 Continue\r\n\r\n")))
                 .isInstanceOf(HttpResponseReader.MalformedResponse.class).hasMessageContaining("interim");
