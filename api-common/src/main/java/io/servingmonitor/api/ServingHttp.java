@@ -5,6 +5,7 @@ import io.javalin.compression.CompressionStrategy;
 import io.javalin.compression.Gzip;
 import io.javalin.config.JavalinConfig;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -49,8 +50,11 @@ public final class ServingHttp {
      */
     static CompressionStrategy jsonFirstGzip() {
         CompressionStrategy strategy = new CompressionStrategy(null, new Gzip());
-        strategy.setAllowedMimeTypes(List.of("application/json", "application/json;charset=utf-8",
+        // Added to Javalin's own allowed types (e.g. image/svg+xml), not in their place.
+        List<String> allowed = new ArrayList<>(strategy.getAllowedMimeTypes());
+        allowed.addAll(List.of("application/json", "application/json;charset=utf-8",
                 "application/json; charset=utf-8", "application/json;charset=UTF-8", "application/json; charset=UTF-8"));
+        strategy.setAllowedMimeTypes(allowed);
         return strategy;
     }
 }

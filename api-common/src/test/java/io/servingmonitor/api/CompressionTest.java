@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.javalin.compression.CompressionStrategy;
+import io.javalin.compression.Gzip;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.http.HttpClient;
@@ -81,8 +83,15 @@ class CompressionTest {
     void theContentTypeOfEveryAnswerIsOnTheStrategysAllowedListSoNoAnswerSearchesTheExcludedTypes() throws Exception {
         for (HttpResponse<byte[]> response : List.of(post("serving.large", "gzip"), post("serving.small", null),
                 post("serving.unknown_action", null))) {
-            assertThat(ServingHttp.jsonFirstGzip().getAllowedMimeTypes())
+            assertThat(server.compressionStrategy().getAllowedMimeTypes())
                     .contains(response.headers().firstValue("Content-Type").orElseThrow());
         }
+    }
+
+    @Test
+    void javalinsOwnAllowedTypesStayAllowed() {
+        assertThat(server.compressionStrategy().getAllowedMimeTypes())
+                .containsAll(new CompressionStrategy(null, new Gzip())
+                        .getAllowedMimeTypes());
     }
 }

@@ -3,6 +3,7 @@ package io.servingmonitor.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.Javalin;
+import io.javalin.compression.CompressionStrategy;
 import io.javalin.config.JavalinConfig;
 import java.io.IOException;
 import java.net.URI;
@@ -75,6 +76,11 @@ final class TestServer implements AutoCloseable {
 
     int port() {
         return app.port();
+    }
+
+    /** The gzip decision the running server was configured with. */
+    CompressionStrategy compressionStrategy() {
+        return app.unsafe.http.compressionStrategy;
     }
 
     Reply send(HttpRequest request) {
