@@ -2,6 +2,7 @@ package io.servingmonitor.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.servingmonitor.launcher.LauncherOptions;
 import io.servingmonitor.processor.ProcessorConfig;
 import io.servingmonitor.processor.ServingTopology;
 import io.servingmonitor.processor.StreamsRunner;
@@ -245,10 +246,11 @@ public final class ReadsScenario {
      */
     private boolean processHistory(String applicationId, Map<TopicPartition, Long> historyEnd, Duration cap)
             throws InterruptedException {
-        ProcessorConfig service = ProcessorConfig.defaults();
-        ProcessorConfig trustingHistory = new ProcessorConfig(service.resolutions(), service.expiryScanInterval(),
-                service.metricGrace(), HISTORY_SKEW);
         Path stateDir = context.freshDir(applicationId + "-history");
+        // The topology of the service's own options (InProcessService's arguments), but for the skew.
+        ProcessorConfig trustingHistory = LauncherOptions.parse(
+                        InProcessService.serviceArguments(context, applicationId, stateDir, 0), Map.of())
+                .processorConfig().withMaxClockSkew(HISTORY_SKEW);
         try (StreamsRunner runner = new StreamsRunner(ServingTopology.build(trustingHistory),
                 new StreamsSettings(applicationId, context.bootstrapServers(), stateDir, "127.0.0.1", 1, 0, 1)
                         .toProperties())) {

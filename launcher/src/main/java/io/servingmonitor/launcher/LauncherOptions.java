@@ -103,6 +103,14 @@ public record LauncherOptions(
         LogSetup.Format logFormat,
         Optional<org.slf4j.event.Level> logLevel) {
 
+    /** How often the registry looks for expired containers (wall-clock): not an option. */
+    static final Duration EXPIRY_SCAN_INTERVAL = Duration.ofSeconds(1);
+
+    /** The topology these options ask for: their resolutions, metric grace and clock skew. */
+    public ProcessorConfig processorConfig() {
+        return new ProcessorConfig(resolutions, EXPIRY_SCAN_INTERVAL, metricGrace, maxClockSkew);
+    }
+
     /** What every option's environment variable starts with. */
     public static final String ENV_PREFIX = "SERVING_MONITOR_";
 

@@ -38,7 +38,6 @@ import org.apache.kafka.streams.state.HostInfo;
 final class ReadSide implements AutoCloseable {
 
     private static final Duration STREAMS_CLOSE_TIMEOUT = Duration.ofSeconds(15);
-    private static final Duration EXPIRY_SCAN_INTERVAL = Duration.ofSeconds(1);
     private static final Duration PEER_CONNECT_TIMEOUT = Duration.ofSeconds(2);
 
     private final Closer closer = new Closer();
@@ -72,8 +71,7 @@ final class ReadSide implements AutoCloseable {
 
     private void startAll(LauncherOptions options, String bootstrapServers, int port, String tokenSecret,
                           OperationalMetrics metrics, Clock clock, Runnable onRunning) {
-        ProcessorConfig processorConfig = new ProcessorConfig(options.resolutions(), EXPIRY_SCAN_INTERVAL,
-                options.metricGrace(), options.maxClockSkew());
+        ProcessorConfig processorConfig = options.processorConfig();
         StreamsSettings streamsSettings = new StreamsSettings(options.applicationId(), bootstrapServers,
                 options.dataDir().resolve("streams"), options.advertisedHost(), port, options.standbyReplicas(),
                 options.topics().replicationFactor(), options.streamThreads(), options.rocksDbMemoryBytes())

@@ -49,6 +49,11 @@ public record ProcessorConfig(List<MetricResolution> resolutions, Duration expir
         }
     }
 
+    /** The same topology trusting event times up to {@code skew} from the broker's append time. */
+    public ProcessorConfig withMaxClockSkew(Duration skew) {
+        return new ProcessorConfig(resolutions, expiryScanInterval, metricGrace, skew);
+    }
+
     /** 10 s windows kept 2 days and 5 min windows kept 90 days; expiry checked every second; {@link #DEFAULT_METRIC_GRACE}; 10 s skew. */
     public static ProcessorConfig defaults() {
         return new ProcessorConfig(
