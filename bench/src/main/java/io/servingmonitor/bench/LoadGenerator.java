@@ -288,6 +288,12 @@ public final class LoadGenerator {
             sentAt = now;
             try {
                 requestBytes = encode(run.requests.apply(index));
+            } catch (RuntimeException e) {
+                // No request to send (never resent: the bytes at hand are the previous request's).
+                failAndClose(e.toString());
+                return;
+            }
+            try {
                 transmit();
             } catch (IOException | RuntimeException e) {
                 failOrResend(e.toString());
