@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.servingmonitor.embeddedkafka.EmbeddedKafkaBroker;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -57,10 +58,11 @@ class RefusedAlignmentTest {
              Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
             TopicSpec events = Topics.all(TopicSettings.singleBroker()).get(0);
             assertThat(events.name()).isEqualTo(Topics.CONTAINER_EVENTS);
+            // As declared but for the timestamp type, so that it is the only difference.
+            Map<String, String> stampedByProducers = new HashMap<>(events.configs());
+            stampedByProducers.put(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, "CreateTime");
             admin.createTopics(List.of(new NewTopic(events.name(), events.partitions(), events.replicationFactor())
-                    .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE,
-                            TopicConfig.RETENTION_MS_CONFIG, "604800000",
-                            TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, "CreateTime")))).all().get(60, TimeUnit.SECONDS);
+                    .configs(stampedByProducers))).all().get(60, TimeUnit.SECONDS);
 
             assertThatThrownBy(() -> TopicAdmin.ensureTopics(admin, List.of(events), Duration.ofSeconds(60)))
                     .isInstanceOf(TopicMismatchException.class)
