@@ -1,10 +1,11 @@
 package io.servingmonitor.api;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.servingmonitor.topics.Json;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
@@ -51,10 +52,13 @@ public final class Envelope {
 
     private static final char[] HEX_DIGITS = "0123456789abcdef".toCharArray();
 
-    /** A success envelope with {@code data} serialized by the shared mapping. */
+    /**
+     * A success envelope with {@code data} serialized by the shared mapping, straight into the
+     * answer's bytes (never through a tree: for a 10,000-row {@code get_endpoints} the tree's
+     * copy took more of the read's time than the read).
+     */
     public static byte[] success(String id, Endpoint endpoint, Object data) {
-        JsonNode dataNode = data == null ? MAPPER.createObjectNode() : MAPPER.valueToTree(data);
-        return write(meta(id, endpoint, 200, 0, "OK", Map.of()), dataNode);
+        return write(meta(id, endpoint, 200, 0, "OK", Map.of()), data == null ? MAPPER.createObjectNode() : data);
     }
 
     /** An error envelope with {@code data: {}}. */
@@ -79,14 +83,18 @@ public final class Envelope {
         return meta;
     }
 
-    private static byte[] write(ObjectNode meta, JsonNode data) {
-        ObjectNode envelope = MAPPER.createObjectNode();
-        envelope.set("meta", meta);
-        envelope.set("data", data);
-        try {
-            return MAPPER.writeValueAsBytes(envelope);
-        } catch (JsonProcessingException e) {
+    private static byte[] write(ObjectNode meta, Object data) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(512);
+        try (JsonGenerator json = MAPPER.createGenerator(out)) {
+            json.writeStartObject();
+            json.writeFieldName("meta");
+            MAPPER.writeTree(json, meta);
+            json.writeFieldName("data");
+            MAPPER.writeValue(json, data);
+            json.writeEndObject();
+        } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        return out.toByteArray();
     }
 }

@@ -14,16 +14,22 @@ final class QueryMerge {
     private QueryMerge() {
     }
 
-    /** {@code get_endpoints}: every part's rows, by url. */
+    /** {@code get_endpoints}: every part's rows, by url (each part is sorted already: one part is the answer). */
     static EndpointsResponse endpoints(List<EndpointsResponse> parts) {
+        if (parts.size() == 1) {
+            return parts.get(0);
+        }
         return new EndpointsResponse(parts.stream()
                 .flatMap(part -> part.endpoints().stream())
                 .sorted(Comparator.comparing(EndpointStats::url))
                 .toList());
     }
 
-    /** {@code get_loading_instances}: every part's containers, by id. */
+    /** {@code get_loading_instances}: every part's containers, by id (each part is sorted already: one part is the answer). */
     static LoadingInstancesResponse loadingInstances(List<LoadingInstancesResponse> parts) {
+        if (parts.size() == 1) {
+            return parts.get(0);
+        }
         return new LoadingInstancesResponse(parts.stream()
                 .flatMap(part -> part.instances().stream())
                 .sorted(Comparator.comparing(LoadingInstance::id))

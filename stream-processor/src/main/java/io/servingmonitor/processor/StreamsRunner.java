@@ -1,5 +1,6 @@
 package io.servingmonitor.processor;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -7,6 +8,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.slf4j.Logger;
@@ -25,6 +27,7 @@ public final class StreamsRunner implements AutoCloseable {
     private static final Duration DEFAULT_CLOSE_TIMEOUT = Duration.ofSeconds(30);
 
     private final KafkaStreams streams;
+    private final Path applicationStateDir;
     private final Object stateChanged = new Object();
     private final ThreadFailurePolicy failurePolicy;
     private final RestoreProgress restoreProgress = new RestoreProgress();
@@ -46,6 +49,7 @@ public final class StreamsRunner implements AutoCloseable {
                          ThreadFailurePolicy failurePolicy) {
         this.failurePolicy = Objects.requireNonNull(failurePolicy, "failurePolicy");
         this.streams = new KafkaStreams(topology, properties);
+        this.applicationStateDir = applicationStateDir(properties);
         streams.setStateListener((next, previous) -> {
             LOG.info("Kafka Streams state {} -> {}", previous, next);
             listener.onChange(next, previous);
@@ -56,6 +60,13 @@ public final class StreamsRunner implements AutoCloseable {
         streams.setUncaughtExceptionHandler(this::onThreadFailure);
         streams.setGlobalStateRestoreListener(restoreProgress);
         streams.setStandbyUpdateListener(restoreProgress);
+    }
+
+    /** Where Kafka Streams keeps this application's local state: {@code <state.dir>/<application.id>}. */
+    private static Path applicationStateDir(Properties properties) {
+        Object stateDir = properties.getOrDefault(StreamsConfig.STATE_DIR_CONFIG,
+                StreamsConfig.configDef().defaultValues().get(StreamsConfig.STATE_DIR_CONFIG));
+        return Path.of(String.valueOf(stateDir), String.valueOf(properties.get(StreamsConfig.APPLICATION_ID_CONFIG)));
     }
 
     /** What this instance restores: progress lines, and the copies placed here (observe them before {@link #start}). */
@@ -99,7 +110,12 @@ public final class StreamsRunner implements AutoCloseable {
         return Optional.ofNullable(failure);
     }
 
+    /**
+     * Starts the instance, after removing local state written in another store layout
+     * ({@link LocalStateLayout}): those stores are then rebuilt from their changelogs.
+     */
     public void start() {
+        LocalStateLayout.prepare(applicationStateDir, LocalStateLayout.CURRENT, streams::cleanUp);
         streams.start();
     }
 

@@ -13,6 +13,7 @@ import java.util.Map;
 import org.apache.kafka.streams.kstream.Windowed;
 import java.util.List;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.streams.processor.StateStore;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import io.servingmonitor.processor.endpoints.EndpointView;
 import io.servingmonitor.processor.registry.ContainerRegistry;
@@ -126,6 +127,11 @@ public final class TopologyFixture implements AutoCloseable {
             it.forEachRemaining(kv -> ids.add(kv.key.containerId()));
         }
         return ids;
+    }
+
+    /** The store named {@code name}, as the topology built it (with every layer Kafka Streams wraps it in). */
+    public StateStore stateStore(String name) {
+        return driver.getAllStateStores().get(name);
     }
 
     public WindowStore<EndpointContainerKey, ContainerSample> metrics(MetricResolution resolution) {

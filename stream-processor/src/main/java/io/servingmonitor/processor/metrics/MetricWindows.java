@@ -12,7 +12,6 @@ import io.servingmonitor.topics.Topics;
 import io.servingmonitor.topics.WindowAggregate;
 import java.time.Duration;
 import java.util.Map;
-import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.kstream.EmitStrategy;
 import org.apache.kafka.streams.kstream.Grouped;
@@ -22,7 +21,8 @@ import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.TimeWindows;
-import org.apache.kafka.streams.state.WindowStore;
+import org.apache.kafka.streams.state.WindowBytesStoreSupplier;
+import org.apache.kafka.streams.state.internals.RocksDbIndexedTimeOrderedWindowBytesStoreSupplier;
 
 /**
  * Windowed metric aggregates per container of an endpoint, at every {@link MetricResolution} of
@@ -78,10 +78,9 @@ public final class MetricWindows {
                         () -> ContainerSample.EMPTY,
                         (key, update, sample) -> sample.merge(update.report()),
                         Named.as(name + AGGREGATE_SUFFIX),
-                        Materialized.<EndpointContainerKey, ContainerSample, WindowStore<Bytes, byte[]>>as(name)
+                        Materialized.<EndpointContainerKey, ContainerSample>as(storeSupplier(resolution, grace))
                                 .withKeySerde(Serdes.endpointContainerKey())
                                 .withValueSerde(Serdes.containerSample())
-                                .withRetention(storeRetention(resolution, grace))
                                 // Uncached: a query sees every report at once.
                                 .withCachingDisabled())
                 .toStream(Named.as(name + CLOSED_SUFFIX))
@@ -90,6 +89,22 @@ public final class MetricWindows {
                         window.window().start(), window.window().end(),
                         new WindowAggregate(Map.of(window.key().containerId(), sample)))), Named.as(name + WINDOWS_SUFFIX))
                 .to(Topics.METRIC_WINDOWS, Produced.with(Serdes.endpointKey(), Serdes.metricWindow()).withName(name + SINK_SUFFIX));
+    }
+
+    /**
+     * The window store of a resolution: time-ordered, as emit-on-window-close needs (closed
+     * windows are one range of time), <em>with</em> its key-ordered index. The DSL builds this
+     * store without the index for tumbling windows, and then a chart's key-range read of one
+     * endpoint scans the windows of every container of the partition in its time range: its cost
+     * grew with the fleet (charts 2-3x slower at 100,000 containers than at 10,000). With the
+     * index a chart reads only its endpoint's windows; each put writes the index entry too (one
+     * more local RocksDB write, no more records to Kafka: the changelog is unchanged). Kafka
+     * Streams offers the indexed store only through this supplier, which it uses itself for
+     * sliding windows.
+     */
+    public static WindowBytesStoreSupplier storeSupplier(MetricResolution resolution, Duration grace) {
+        return RocksDbIndexedTimeOrderedWindowBytesStoreSupplier.create(resolution.storeName(),
+                storeRetention(resolution, grace), resolution.window(), false, true);
     }
 
     /** The retention of a resolution's window store: as configured, but never less than window + grace (Streams requires it). */

@@ -29,6 +29,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.StateStore;
+import org.apache.kafka.streams.state.internals.AbstractDualSchemaRocksDBSegmentedBytesStore;
+import org.apache.kafka.streams.state.internals.WrappedStateStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -78,6 +81,24 @@ class MetricWindowsTest {
                 Arguments.of(MetricType.GPU_RAM_FREE, acc(2, 3, 2), acc(3, 3.75, 2), 1.0),
                 Arguments.of(MetricType.NETWORK_RX, acc(2, 4, 2.5), acc(3, 4.5, 2.5), 8.0),
                 Arguments.of(MetricType.NETWORK_TX, acc(2, 1.5, 1.0), acc(3, 3.5, 2.0), 4.0));
+    }
+
+    /**
+     * A chart's read of one endpoint goes through the key-ordered index: without it the
+     * time-ordered store scans every container's windows in the chart's range.
+     */
+    @Test
+    void everyResolutionStoreKeepsAKeyOrderedIndexForTheReadsOfOneEndpoint() {
+        try (TopologyFixture fixture = TopologyFixture.withDefaults(stateDir)) {
+            for (MetricResolution resolution : ProcessorConfig.defaults().resolutions()) {
+                StateStore store = fixture.stateStore(resolution.storeName());
+                while (store instanceof WrappedStateStore<?, ?, ?> wrapper) {
+                    store = wrapper.wrapped();
+                }
+                assertThat(store).as(resolution.storeName()).isInstanceOf(AbstractDualSchemaRocksDBSegmentedBytesStore.class);
+                assertThat(((AbstractDualSchemaRocksDBSegmentedBytesStore<?>) store).hasIndex()).as(resolution.storeName()).isTrue();
+            }
+        }
     }
 
     @Test
