@@ -611,7 +611,7 @@ public record LauncherOptions(
             for (String part : value.split(",")) {
                 list.add(MetricResolution.parse(part));
             }
-            return new ProcessorConfig(list, Duration.ofSeconds(1), Duration.ofSeconds(30)).resolutions();
+            return ProcessorConfig.finestFirst(list);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(flag + ": " + e.getMessage());
         }

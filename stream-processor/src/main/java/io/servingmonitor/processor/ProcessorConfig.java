@@ -40,13 +40,23 @@ public record ProcessorConfig(List<MetricResolution> resolutions, Duration expir
         if (metricGrace.isNegative()) {
             throw new IllegalArgumentException("the metric grace must not be negative: " + metricGrace);
         }
+        resolutions = finestFirst(resolutions);
+    }
+
+    /**
+     * {@code resolutions} finest first, as this configuration keeps them.
+     *
+     * @throws IllegalArgumentException when there is none, or two have the same window
+     */
+    public static List<MetricResolution> finestFirst(List<MetricResolution> resolutions) {
         if (resolutions.isEmpty()) {
             throw new IllegalArgumentException("at least one metric resolution is needed");
         }
-        resolutions = resolutions.stream().sorted(Comparator.comparing(MetricResolution::window)).toList();
-        if (resolutions.stream().map(MetricResolution::window).distinct().count() != resolutions.size()) {
-            throw new IllegalArgumentException("two metric resolutions have the same window: " + resolutions);
+        List<MetricResolution> sorted = resolutions.stream().sorted(Comparator.comparing(MetricResolution::window)).toList();
+        if (sorted.stream().map(MetricResolution::window).distinct().count() != sorted.size()) {
+            throw new IllegalArgumentException("two metric resolutions have the same window: " + sorted);
         }
+        return sorted;
     }
 
     /** The same topology trusting event times up to {@code skew} from the broker's append time. */

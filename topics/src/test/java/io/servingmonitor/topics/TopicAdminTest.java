@@ -9,6 +9,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -115,11 +116,12 @@ class TopicAdminTest {
     @Test
     void anExistingEventsTopicStampedByProducersIsSetToTheBrokersAppendTime() throws Exception {
         String name = kafka.uniqueName("stamped") + "-" + Topics.CONTAINER_EVENTS;
-        kafka.createTopics(List.of(new NewTopic(name, 6, (short) 1).configs(Map.of(
-                TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE,
-                TopicConfig.RETENTION_MS_CONFIG, "604800000",
-                TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, "CreateTime"))));
         TopicSpec events = Topics.all(TopicSettings.singleBroker()).get(0);
+        // The declared topic, but for the timestamp type, as a producer-stamped topic of an older build.
+        Map<String, String> stampedByProducers = new HashMap<>(events.configs());
+        stampedByProducers.put(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, "CreateTime");
+        kafka.createTopics(List.of(new NewTopic(name, events.partitions(), events.replicationFactor())
+                .configs(stampedByProducers)));
         TopicSpec spec = new TopicSpec(name, events.partitions(), events.replicationFactor(), events.configs(),
                 events.alignable());
 
