@@ -77,6 +77,7 @@ public record LauncherOptions(
         String applicationId,
         TopicSettings topics,
         List<MetricResolution> resolutions,
+        List<MetricResolution> rollups,
         Duration minChartInterval,
         long bodyLimitBytes,
         Optional<String> tokenSecret,
@@ -106,9 +107,9 @@ public record LauncherOptions(
     /** How often the registry looks for expired containers (wall-clock): not an option. */
     static final Duration EXPIRY_SCAN_INTERVAL = Duration.ofSeconds(1);
 
-    /** The topology these options ask for: their resolutions, metric grace and clock skew. */
+    /** The topology these options ask for: their resolutions, rollups, metric grace and clock skew. */
     public ProcessorConfig processorConfig() {
-        return new ProcessorConfig(resolutions, EXPIRY_SCAN_INTERVAL, metricGrace, maxClockSkew);
+        return new ProcessorConfig(resolutions, EXPIRY_SCAN_INTERVAL, metricGrace, maxClockSkew, rollups);
     }
 
     /** What every option's environment variable starts with. */
@@ -156,6 +157,8 @@ public record LauncherOptions(
             option("--replication-factor", "N", ALL, "replication factor of new topics (default 1)"),
             option("--standby-replicas", "N", READS, "Kafka Streams standby replicas (default 0)"),
             option("--metric-resolutions", "LIST", READS, "WINDOW:RETENTION,... (default 10s:2d,5m:90d)"),
+            option("--metric-rollups", "LIST", READS, "WINDOW:RETENTION,... built from the closed windows of the coarsest",
+                    "resolution, for long charts; none for no rollup (default 1h:90d)"),
             option("--min-chart-interval", "DUR", READS, "smallest chart interval (default 40s)"),
             option("--body-limit", "BYTES", ALL, "largest request body (default 1048576)"),
             option("--token-secret", "SECRET", ALL, "JWT secret shared by all nodes, 32+ characters (standalone default: one",
@@ -304,6 +307,7 @@ public record LauncherOptions(
         int replication = 1;
         int standby = 0;
         List<MetricResolution> resolutions = ProcessorConfig.defaults().resolutions();
+        List<MetricResolution> rollups = ProcessorConfig.defaults().rollups();
         Duration minChart = Duration.ofSeconds(40);
         long bodyLimit = 1024 * 1024;
         String secret = null;
@@ -347,6 +351,7 @@ public record LauncherOptions(
                 case "--replication-factor" -> replication = intIn(flag, value, 1, 32);
                 case "--standby-replicas" -> standby = intIn(flag, value, 0, 32);
                 case "--metric-resolutions" -> resolutions = resolutions(flag, value);
+                case "--metric-rollups" -> rollups = "none".equals(value.trim()) ? List.of() : resolutions(flag, value);
                 case "--min-chart-interval" -> minChart = duration(flag, value);
                 case "--body-limit" -> bodyLimit = intIn(flag, value, 1024, Integer.MAX_VALUE);
                 case "--token-secret" -> {
@@ -406,6 +411,11 @@ public record LauncherOptions(
                     + " false needs the registry, which the query nodes hold: give --query-nodes HOST:PORT,... (or "
                     + environmentVariable("--query-nodes") + ")");
         }
+        try {
+            new ProcessorConfig(resolutions, EXPIRY_SCAN_INTERVAL, Duration.ZERO, Duration.ZERO, rollups);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--metric-rollups: " + e.getMessage());
+        }
         Duration finestRetention = resolutions.get(0).retention();
         if (metricGrace.isNegative() || metricGrace.compareTo(finestRetention) > 0) {
             // A window is kept at least its grace: a longer one would keep the finest windows past their retention.
@@ -417,7 +427,7 @@ public record LauncherOptions(
         }
         return new LauncherOptions(host, port, advertisedHost, dataDir, Optional.ofNullable(credentials),
                 Optional.ofNullable(bootstrap), kafkaPort, applicationId,
-                new TopicSettings(partitions, (short) replication), resolutions, minChart, bodyLimit,
+                new TopicSettings(partitions, (short) replication), resolutions, rollups, minChart, bodyLimit,
                 Optional.ofNullable(secret), standby, trustedProxies, autoRegister, autoUnregister, streamThreads,
                 rocksDbMemory, maxClockSkew, rateLimit, idleTimeout, minRequestRate, readQueue, metricGrace,
                 sessionTimeout, writeTimeout, Optional.ofNullable(region), Optional.ofNullable(zone), maxStandbyLag, fleetMetricsMaxSeries, role, queryNodes,

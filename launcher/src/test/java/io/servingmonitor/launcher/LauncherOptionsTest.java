@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.servingmonitor.processor.MetricResolution;
+import io.servingmonitor.processor.ProcessorConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -302,6 +303,24 @@ class LauncherOptionsTest {
     }
 
     @Test
+    void metricRollupsDefaultToAnHourForNinetyDaysAndAreTakenOrTurnedOff() {
+        assertThat(parse().processorConfig().rollups()).containsExactly(ProcessorConfig.DEFAULT_ROLLUP);
+        assertThat(parse("--metric-rollups", "1d:400d,2h:30d").processorConfig().rollups())
+                .extracting(MetricResolution::windowSeconds).containsExactly(7_200L, 86_400L);
+        assertThat(parse("--metric-rollups", "none").processorConfig().rollups()).isEmpty();
+        assertThat(parse("--metric-rollups", "none").processorConfig().storedResolutions())
+                .isEqualTo(parse().processorConfig().resolutions());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"7m:9d", "5m:9d", "1h", "1h:30m", ""})
+    void badMetricRollupsAreRejectedNamingTheFlag(String rollups) {
+        assertThatThrownBy(() -> parse("--metric-rollups", rollups))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("--metric-rollups: ");
+    }
+
+    @Test
     void badChartIntervalIsRejectedNamingTheFlag() {
         assertThatThrownBy(() -> parse("--min-chart-interval", "40"))
                 .isInstanceOf(IllegalArgumentException.class)
@@ -462,7 +481,7 @@ class LauncherOptionsTest {
             Map.entry("--bootstrap-servers", "kafka-9:9092"), Map.entry("--kafka-port", "9999"),
             Map.entry("--application-id", "from-env"), Map.entry("--partitions", "9"),
             Map.entry("--replication-factor", "2"), Map.entry("--standby-replicas", "1"),
-            Map.entry("--metric-resolutions", "20s:1d"), Map.entry("--min-chart-interval", "1m"),
+            Map.entry("--metric-resolutions", "20s:1d"), Map.entry("--metric-rollups", "2h:30d"), Map.entry("--min-chart-interval", "1m"),
             Map.entry("--body-limit", "4096"), Map.entry("--token-secret", SECRET_B),
             Map.entry("--trusted-proxies", "10.0.0.0/8"), Map.entry("--container-auto-register", "false"),
             Map.entry("--container-auto-unregister", "false"), Map.entry("--query-nodes", "q1:8008,q2:8008"),

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.servingmonitor.processor.MetricResolution;
+import io.servingmonitor.processor.ProcessorConfig;
 import io.servingmonitor.topics.MetricType;
 import java.time.Duration;
 import java.util.List;
@@ -47,6 +48,18 @@ class HistoryPlanTest {
 
         assertThat(plan.resolution()).isEqualTo(COARSE);
         assertThat(plan.computedIntervalSec()).isEqualTo(300);
+    }
+
+    @Test
+    void ninetyDayChartIsReadFromTheHourRollupAtAMultipleOfAnHour() {
+        List<MetricResolution> stored = ProcessorConfig.defaults().storedResolutions();
+        long to = NOW_MS / 1000;
+        // 90 days of 5 min windows are 25,920 per container, past the 5,000 a query reads at one resolution.
+        HistoryPlan plan = HistoryPlan.of(request(to - Duration.ofDays(89).toSeconds(), to, 3600), stored,
+                QueryConfig.defaults(), NOW_MS);
+
+        assertThat(plan.resolution()).isEqualTo(ProcessorConfig.DEFAULT_ROLLUP);
+        assertThat(plan.computedIntervalSec() % 3600).isZero();
     }
 
     @Test

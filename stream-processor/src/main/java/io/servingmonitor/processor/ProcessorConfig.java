@@ -1,24 +1,36 @@
 package io.servingmonitor.processor;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 
 /**
- * What shapes the topology: the metric resolutions (finest first), how often the registry looks
- * for expired containers (wall-clock), how long a metric window waits for late reports, and how
- * far an event's own time may be from the broker's append time before the append time replaces it
- * ({@link EventTimeExtractor}).
+ * What shapes the topology: the metric resolutions aggregated from the reports (finest first), how
+ * often the registry looks for expired containers (wall-clock), how long a metric window waits for
+ * late reports, how far an event's own time may be from the broker's append time before the append
+ * time replaces it ({@link EventTimeExtractor}), and the rollups: coarser resolutions built from
+ * the closed windows of the coarsest report resolution (finest first; see
+ * {@link io.servingmonitor.processor.metrics.MetricRollups}).
  */
 public record ProcessorConfig(List<MetricResolution> resolutions, Duration expiryScanInterval, Duration metricGrace,
-                              Duration maxClockSkew) {
+                              Duration maxClockSkew, List<MetricResolution> rollups) {
 
     /** 10 s: far below the default grace, so even the largest trusted skew cannot make honest reports late. */
     public static final Duration DEFAULT_MAX_CLOCK_SKEW = Duration.ofSeconds(10);
 
-    /** With {@link #DEFAULT_MAX_CLOCK_SKEW}. */
+    /** 1 h windows kept 90 days, built from the closed 5 min windows: what long charts read. */
+    public static final MetricResolution DEFAULT_ROLLUP = new MetricResolution(Duration.ofHours(1), Duration.ofDays(90));
+
+    /** With {@link #DEFAULT_MAX_CLOCK_SKEW} and no rollups. */
     public ProcessorConfig(List<MetricResolution> resolutions, Duration expiryScanInterval, Duration metricGrace) {
         this(resolutions, expiryScanInterval, metricGrace, DEFAULT_MAX_CLOCK_SKEW);
+    }
+
+    /** With no rollups. */
+    public ProcessorConfig(List<MetricResolution> resolutions, Duration expiryScanInterval, Duration metricGrace,
+                           Duration maxClockSkew) {
+        this(resolutions, expiryScanInterval, metricGrace, maxClockSkew, List.of());
     }
 
     /**
@@ -41,6 +53,27 @@ public record ProcessorConfig(List<MetricResolution> resolutions, Duration expir
             throw new IllegalArgumentException("the metric grace must not be negative: " + metricGrace);
         }
         resolutions = finestFirst(resolutions);
+        rollups = rollups.isEmpty() ? List.of() : finestFirst(rollups);
+        MetricResolution coarsest = resolutions.get(resolutions.size() - 1);
+        for (MetricResolution rollup : rollups) {
+            if (rollup.window().compareTo(coarsest.window()) <= 0
+                    || rollup.window().toMillis() % coarsest.window().toMillis() != 0) {
+                throw new IllegalArgumentException("a rollup window must be a multiple of the coarsest resolution's window "
+                        + coarsest.windowSeconds() + "s and larger, not " + rollup.windowSeconds() + "s");
+            }
+        }
+    }
+
+    /** Every stored resolution, the reports' and the rollups', finest first: what charts may read. */
+    public List<MetricResolution> storedResolutions() {
+        List<MetricResolution> all = new ArrayList<>(resolutions);
+        all.addAll(rollups);
+        return finestFirst(all);
+    }
+
+    /** The same topology with these {@code rollups}. */
+    public ProcessorConfig withRollups(List<MetricResolution> rollups) {
+        return new ProcessorConfig(resolutions, expiryScanInterval, metricGrace, maxClockSkew, rollups);
     }
 
     /**
@@ -61,15 +94,20 @@ public record ProcessorConfig(List<MetricResolution> resolutions, Duration expir
 
     /** The same topology trusting event times up to {@code skew} from the broker's append time. */
     public ProcessorConfig withMaxClockSkew(Duration skew) {
-        return new ProcessorConfig(resolutions, expiryScanInterval, metricGrace, skew);
+        return new ProcessorConfig(resolutions, expiryScanInterval, metricGrace, skew, rollups);
     }
 
-    /** 10 s windows kept 2 days and 5 min windows kept 90 days; expiry checked every second; {@link #DEFAULT_METRIC_GRACE}; 10 s skew. */
+    /**
+     * 10 s windows kept 2 days and 5 min windows kept 90 days from the reports, and the
+     * {@link #DEFAULT_ROLLUP}; expiry checked every second; {@link #DEFAULT_METRIC_GRACE}; 10 s skew.
+     */
     public static ProcessorConfig defaults() {
         return new ProcessorConfig(
                 List.of(new MetricResolution(Duration.ofSeconds(10), Duration.ofDays(2)),
                         new MetricResolution(Duration.ofMinutes(5), Duration.ofDays(90))),
                 Duration.ofSeconds(1),
-                DEFAULT_METRIC_GRACE);
+                DEFAULT_METRIC_GRACE,
+                DEFAULT_MAX_CLOCK_SKEW,
+                List.of(DEFAULT_ROLLUP));
     }
 }

@@ -28,7 +28,7 @@ class ServingTopologyTest {
     }
 
     @Test
-    void storesAreTheNamedRegistryEndpointAndMetricStores() {
+    void storesAreTheNamedRegistryEndpointMetricAndRollupStores() {
         Set<String> stores = new HashSet<>();
         description.subtopologies().forEach(sub -> sub.nodes().forEach(node -> {
             if (node instanceof TopologyDescription.Processor processor) {
@@ -38,7 +38,7 @@ class ServingTopologyTest {
 
         assertThat(stores).containsExactlyInAnyOrder(
                 ContainerRegistry.STORE, ContainerRegistry.LOADING_STORE, EndpointView.MEMBERS_STORE,
-                EndpointView.SUMMARY_STORE, "endpoint-metrics-10s", "endpoint-metrics-300s");
+                EndpointView.SUMMARY_STORE, "endpoint-metrics-10s", "endpoint-metrics-300s", "endpoint-metrics-3600s");
     }
 
     @Test

@@ -11,6 +11,7 @@ import io.servingmonitor.topics.Serdes;
 import io.servingmonitor.topics.Topics;
 import io.servingmonitor.topics.WindowAggregate;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.kstream.EmitStrategy;
@@ -21,6 +22,7 @@ import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.TimeWindows;
+import org.apache.kafka.streams.kstream.Windowed;
 import org.apache.kafka.streams.state.WindowBytesStoreSupplier;
 import org.apache.kafka.streams.state.internals.RocksDbIndexedTimeOrderedWindowBytesStoreSupplier;
 
@@ -63,16 +65,23 @@ public final class MetricWindows {
                 .filter((key, update) -> update != null && update.hasMetrics() && key.containerId() != null,
                         Named.as(REPORTS))
                 .groupByKey(Grouped.with(Serdes.endpointContainerKey(), EndpointUpdates.updateSerde()));
-        for (MetricResolution resolution : config.resolutions()) {
-            addResolution(reports, resolution, config.metricGrace());
+        List<MetricResolution> resolutions = config.resolutions();
+        for (int i = 0; i < resolutions.size(); i++) {
+            KStream<Windowed<EndpointContainerKey>, ContainerSample> closed =
+                    addResolution(reports, resolutions.get(i), config.metricGrace());
+            if (i == resolutions.size() - 1 && !config.rollups().isEmpty()) {
+                closed.process(MetricRollups.supplier(config.rollups()), Named.as(MetricRollups.PROCESSOR));
+            }
         }
     }
 
-    private static void addResolution(KGroupedStream<EndpointContainerKey, EndpointUpdate> reports,
-                                      MetricResolution resolution, Duration grace) {
+    /** Adds one resolution's windows and their publication when closed; returns the closed windows. */
+    private static KStream<Windowed<EndpointContainerKey>, ContainerSample> addResolution(
+            KGroupedStream<EndpointContainerKey, EndpointUpdate> reports, MetricResolution resolution, Duration grace) {
         String name = resolution.storeName();
         long resolutionSec = resolution.windowSeconds();
-        reports.windowedBy(TimeWindows.ofSizeAndGrace(resolution.window(), grace))
+        KStream<Windowed<EndpointContainerKey>, ContainerSample> closed = reports
+                .windowedBy(TimeWindows.ofSizeAndGrace(resolution.window(), grace))
                 .emitStrategy(EmitStrategy.onWindowClose())
                 .aggregate(
                         () -> ContainerSample.EMPTY,
@@ -83,12 +92,13 @@ public final class MetricWindows {
                                 .withValueSerde(Serdes.containerSample())
                                 // Uncached: a query sees every report at once.
                                 .withCachingDisabled())
-                .toStream(Named.as(name + CLOSED_SUFFIX))
-                .map((window, sample) -> KeyValue.pair(window.key().endpoint(), new MetricWindow(
+                .toStream(Named.as(name + CLOSED_SUFFIX));
+        closed.map((window, sample) -> KeyValue.pair(window.key().endpoint(), new MetricWindow(
                         window.key().company(), window.key().url(), resolutionSec,
                         window.window().start(), window.window().end(),
                         new WindowAggregate(Map.of(window.key().containerId(), sample)))), Named.as(name + WINDOWS_SUFFIX))
                 .to(Topics.METRIC_WINDOWS, Produced.with(Serdes.endpointKey(), Serdes.metricWindow()).withName(name + SINK_SUFFIX));
+        return closed;
     }
 
     /**

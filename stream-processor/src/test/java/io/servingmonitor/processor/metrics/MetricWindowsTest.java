@@ -10,6 +10,7 @@ import static io.servingmonitor.processor.Events.register;
 import static io.servingmonitor.processor.Events.report;
 import static io.servingmonitor.processor.Events.requests;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.servingmonitor.processor.MetricResolution;
 import io.servingmonitor.processor.ProcessorConfig;
@@ -99,6 +100,47 @@ class MetricWindowsTest {
                 assertThat(((AbstractDualSchemaRocksDBSegmentedBytesStore<?>) store).hasIndex()).as(resolution.storeName()).isTrue();
             }
         }
+    }
+
+    /**
+     * c1 reports A in the first 5 min window and B, C in the second, c2 reports D in the first;
+     * c3's report at 10 min only moves stream time. A closed 5 min window (end + grace passed) is
+     * merged into its hour window exactly once; open ones are not yet.
+     */
+    @Test
+    void closedFiveMinuteWindowsAreMergedOnceIntoTheirHourRollup() {
+        MetricResolution hour = ProcessorConfig.DEFAULT_ROLLUP;
+        try (TopologyFixture fixture = TopologyFixture.withDefaults(stateDir)) {
+            fixture.send(report("c1", URL_A, at(1), A), report("c2", URL_A, at(3), D),
+                    report("c1", URL_A, at(301), B), report("c1", URL_A, at(302), C));
+            assertThat(fixture.window(hour, endpoint(URL_A), ms(at(0)))).as("nothing closed yet").isNull();
+
+            fixture.send(report("c3", URL_A, at(601), A));
+            WindowAggregate afterFirst = fixture.window(hour, endpoint(URL_A), ms(at(0)));
+            assertThat(afterFirst.containers()).containsOnlyKeys("c1", "c2");
+            assertThat(afterFirst.containers().get("c1")).isEqualTo(ContainerSample.of(A));
+            assertThat(afterFirst.containers().get("c2")).isEqualTo(ContainerSample.of(D));
+
+            fixture.send(report("c3", URL_A, at(901), A));
+            WindowAggregate afterSecond = fixture.window(hour, endpoint(URL_A), ms(at(0)));
+            assertThat(afterSecond.containers()).containsOnlyKeys("c1", "c2");
+            assertThat(afterSecond.containers().get("c1"))
+                    .isEqualTo(fixture.window(FIVE_MINUTES, endpoint(URL_A), ms(at(0))).containers().get("c1")
+                            .merge(fixture.window(FIVE_MINUTES, endpoint(URL_A), ms(at(300))).containers().get("c1")))
+                    .isEqualTo(ContainerSample.of(A).merge(ContainerSample.of(B)).merge(ContainerSample.of(C)));
+            assertThat(afterSecond.containers().get("c2")).as("c2's window merged once").isEqualTo(ContainerSample.of(D));
+        }
+    }
+
+    @Test
+    void aRollupWindowMustBeAMultipleOfTheCoarsestResolutionsWindow() {
+        ProcessorConfig defaults = ProcessorConfig.defaults();
+        assertThatThrownBy(() -> defaults.withRollups(List.of(new MetricResolution(Duration.ofMinutes(7), Duration.ofDays(9)))))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("multiple");
+        assertThatThrownBy(() -> defaults.withRollups(List.of(new MetricResolution(Duration.ofMinutes(5), Duration.ofDays(9)))))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("larger");
+        assertThat(defaults.withRollups(List.of(new MetricResolution(Duration.ofDays(1), Duration.ofDays(400)))).storedResolutions())
+                .extracting(MetricResolution::windowSeconds).containsExactly(10L, 300L, 86_400L);
     }
 
     @Test
