@@ -105,7 +105,7 @@ final class ReadSide implements AutoCloseable {
                 QueryConfig.defaults().maxBuckets(), QueryConfig.defaults().readTimeout());
         ServingQueries queries = new ServingQueries(
                 new LagBoundedStoreLookup(new KafkaStreamsStoreLookup(streams.streams()), lagBound),
-                processorConfig.storedResolutions(), queryConfig, clock);
+                processorConfig.resolutions(), processorConfig.rollups(), queryConfig, clock);
         // Peer tokens live seconds between processes: real time, whatever clock the reads use.
         InternalTokens internalTokens = new InternalTokens(tokenSecret, Clock.systemUTC());
         router = new QueryRouter(queries, new StoreReads(readExecutor, queryConfig.readTimeout()),

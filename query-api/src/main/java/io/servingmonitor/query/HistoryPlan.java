@@ -2,6 +2,7 @@ package io.servingmonitor.query;
 
 import io.servingmonitor.processor.MetricResolution;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 
@@ -34,14 +35,20 @@ public record HistoryPlan(MetricResolution resolution, long computedIntervalSec,
      *       each bucket is a whole number of stored windows and as few windows as possible are read
      *       (a 12 h chart at interval 3600 reads 144 five-minute windows, not 4,320 ten-second
      *       ones).</li>
+     *   <li>A rollup (built from closed windows, so trailing the reports by minutes) is a candidate
+     *       only where the resolutions of the reports cannot serve: when the finest candidate within
+     *       {@code maxWindowsPerQuery} is a rollup, or none is within it and the coarsest is one. So
+     *       a recent chart at interval 3600 still reads five-minute windows that include the last
+     *       reports, and a 90-day chart reads hour windows.</li>
      * </ol>
      *
-     * @param resolutions finest first
+     * @param resolutions finest first, the rollups among them
+     * @param rollups     which of {@code resolutions} are rollups
      * @throws IllegalArgumentException when {@code request} is outside its bounds (the API refuses
      *                                  such a request before planning it)
      */
     public static HistoryPlan of(MetricsHistoryRequest request, List<MetricResolution> resolutions,
-                                 QueryConfig config, long nowMs) {
+                                 Collection<MetricResolution> rollups, QueryConfig config, long nowMs) {
         if (!request.withinBounds()) {
             throw new IllegalArgumentException("history request outside its bounds: " + request);
         }
@@ -59,7 +66,9 @@ public record HistoryPlan(MetricResolution resolution, long computedIntervalSec,
         interval = Math.max(interval, ceilDiv(rangeMs, Math.multiplyExact(config.maxBuckets(), 1000L)));
         interval = roundUp(interval, serving.windowSeconds());
         long chosenInterval = interval;
+        boolean rollupNeeded = rollups.contains(serving);
         MetricResolution resolution = covering.stream()
+                .filter(r -> rollupNeeded || !rollups.contains(r))
                 .filter(r -> chosenInterval % r.windowSeconds() == 0)
                 .max(Comparator.comparingLong(MetricResolution::windowSeconds))
                 .orElse(serving);
@@ -77,6 +86,12 @@ public record HistoryPlan(MetricResolution resolution, long computedIntervalSec,
         long fetchTo = buckets.isEmpty() ? fetchFrom - 1
                 : Math.min(Math.addExact(buckets.get(buckets.size() - 1), intervalMs) - 1, request.toMs());
         return new HistoryPlan(resolution, interval, List.copyOf(buckets), fetchFrom, fetchTo);
+    }
+
+    /** As {@link #of(MetricsHistoryRequest, List, Collection, QueryConfig, long)} without rollups. */
+    public static HistoryPlan of(MetricsHistoryRequest request, List<MetricResolution> resolutions,
+                                 QueryConfig config, long nowMs) {
+        return of(request, resolutions, List.of(), config, nowMs);
     }
 
     public long computedIntervalMs() {

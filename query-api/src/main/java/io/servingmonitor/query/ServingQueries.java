@@ -43,15 +43,30 @@ public final class ServingQueries {
 
     private final StoreLookup stores;
     private final List<MetricResolution> resolutions;
+    private final List<MetricResolution> rollups;
     private final QueryConfig config;
     private final Clock clock;
 
     /**
-     * @param resolutions the stored metric resolutions, finest first
+     * @param resolutions the stored metric resolutions of the reports, finest first (no rollups)
      */
     public ServingQueries(StoreLookup stores, List<MetricResolution> resolutions, QueryConfig config, Clock clock) {
+        this(stores, resolutions, List.of(), config, clock);
+    }
+
+    /**
+     * @param resolutions the stored metric resolutions of the reports
+     * @param rollups     the stored rollups, built from closed windows (read only by charts the
+     *                    resolutions of the reports cannot serve; see {@link HistoryPlan#of})
+     */
+    public ServingQueries(StoreLookup stores, List<MetricResolution> resolutions, List<MetricResolution> rollups,
+                          QueryConfig config, Clock clock) {
         this.stores = stores;
-        this.resolutions = List.copyOf(resolutions);
+        List<MetricResolution> all = new ArrayList<>(resolutions);
+        all.addAll(rollups);
+        all.sort(Comparator.comparing(MetricResolution::window));
+        this.resolutions = List.copyOf(all);
+        this.rollups = List.copyOf(rollups);
         this.config = config;
         this.clock = clock;
     }
@@ -67,7 +82,8 @@ public final class ServingQueries {
      * fails with an {@code InvalidStateStoreException}.
      */
     public ServingQueries onPartition(int partition, boolean includeStandby) {
-        return new ServingQueries(stores.partition(partition, includeStandby), resolutions, config, clock);
+        return new ServingQueries(stores.partition(partition, includeStandby),
+                resolutions.stream().filter(r -> !rollups.contains(r)).toList(), rollups, config, clock);
     }
 
     /** {@code get_endpoints}: one row per url among the company's live containers. */
@@ -264,7 +280,7 @@ public final class ServingQueries {
 
     /** How {@code request} is answered at {@code now}: in particular which resolution's store is read. */
     public HistoryPlan plan(MetricsHistoryRequest request, long now) {
-        return HistoryPlan.of(request, resolutions, config, now);
+        return HistoryPlan.of(request, resolutions, rollups, config, now);
     }
 
     private static LoadingInstance loadingInstance(String containerId, LoadingEntry c, long now) {

@@ -52,14 +52,27 @@ class HistoryPlanTest {
 
     @Test
     void ninetyDayChartIsReadFromTheHourRollupAtAMultipleOfAnHour() {
-        List<MetricResolution> stored = ProcessorConfig.defaults().storedResolutions();
+        ProcessorConfig defaults = ProcessorConfig.defaults();
         long to = NOW_MS / 1000;
         // 90 days of 5 min windows are 25,920 per container, past the 5,000 a query reads at one resolution.
-        HistoryPlan plan = HistoryPlan.of(request(to - Duration.ofDays(89).toSeconds(), to, 3600), stored,
-                QueryConfig.defaults(), NOW_MS);
+        HistoryPlan plan = HistoryPlan.of(request(to - Duration.ofDays(89).toSeconds(), to, 600),
+                defaults.storedResolutions(), defaults.rollups(), QueryConfig.defaults(), NOW_MS);
 
         assertThat(plan.resolution()).isEqualTo(ProcessorConfig.DEFAULT_ROLLUP);
         assertThat(plan.computedIntervalSec() % 3600).isZero();
+    }
+
+    @Test
+    void recentChartAtAnHourIntervalReadsTheReportWindowsNotTheTrailingRollup() {
+        ProcessorConfig defaults = ProcessorConfig.defaults();
+        long to = NOW_MS / 1000;
+        HistoryPlan withRollups = HistoryPlan.of(request(to - 7200, to, 3600),
+                defaults.storedResolutions(), defaults.rollups(), QueryConfig.defaults(), NOW_MS);
+        HistoryPlan withoutRollups = HistoryPlan.of(request(to - 7200, to, 3600),
+                defaults.resolutions(), QueryConfig.defaults(), NOW_MS);
+
+        assertThat(withRollups.resolution()).isEqualTo(COARSE);
+        assertThat(withRollups).isEqualTo(withoutRollups);
     }
 
     @Test
