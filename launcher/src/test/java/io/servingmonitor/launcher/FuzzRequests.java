@@ -1,9 +1,5 @@
 package io.servingmonitor.launcher;
 
-import static io.servingmonitor.launcher.Gen.frequency;
-import static io.servingmonitor.launcher.Gen.just;
-import static io.servingmonitor.launcher.Gen.weighted;
-
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -17,10 +13,15 @@ import java.math.BigInteger;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.Tuple;
 
 /**
  * Generators of HTTP calls to the API, good and bad: every action, at odd paths and versions, by
@@ -58,6 +59,8 @@ final class FuzzRequests {
     private static final long T0_SEC = 1_740_830_400L;
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+    /** Decimal places of the generated doubles: enough for every digit a double holds near 1. */
+    private static final int DOUBLE_SCALE = 17;
 
     /** One HTTP call: what is sent, nothing more. {@code body} null means no body at all. */
     record Call(String method, String pathAndQuery, String authorization, String contentType, byte[] body) {
@@ -98,77 +101,77 @@ final class FuzzRequests {
     private FuzzRequests() {
     }
 
-    static Gen<Call> calls(Keys keys) {
-        return Gen.of(ACTIONS).flatMap(action -> random -> {
-            String path = path(action).next(random);
-            String method = method().next(random);
-            String auth = authorization(keys).next(random);
-            String type = contentType().next(random);
-            String query = query(action).next(random);
-            byte[] body = body(action).next(random);
-            return new Call(method, path + query, auth, type, body);
-        });
+    /** Calls to every action, each action equally likely. */
+    static Arbitrary<Call> calls(Keys keys) {
+        return Arbitraries.oneOf(ACTIONS.stream().map(action -> callsTo(action, keys)).toList());
+    }
+
+    private static Arbitrary<Call> callsTo(String action, Keys keys) {
+        return Combinators.combine(method(), path(action), query(action), authorization(keys), contentType(), body(action))
+                .as((method, path, query, auth, type, body) -> new Call(method, path + query, auth, type, body));
     }
 
     // ---- request line ----
 
-    private static Gen<String> method() {
-        return frequency(
-                weighted(8, just("GET")), weighted(8, just("POST")), weighted(2, just("HEAD")), weighted(1, just("PUT")),
-                weighted(1, just("DELETE")), weighted(1, just("PATCH")), weighted(1, just("OPTIONS")),
-                weighted(1, Gen.of("TRACE", "PROPFIND", "get", "Post", "FOO", "X-GET")));
+    private static Arbitrary<String> method() {
+        return Arbitraries.frequencyOf(
+                Tuple.of(8, Arbitraries.just("GET")), Tuple.of(8, Arbitraries.just("POST")),
+                Tuple.of(2, Arbitraries.just("HEAD")), Tuple.of(1, Arbitraries.just("PUT")),
+                Tuple.of(1, Arbitraries.just("DELETE")), Tuple.of(1, Arbitraries.just("PATCH")),
+                Tuple.of(1, Arbitraries.just("OPTIONS")),
+                Tuple.of(1, Arbitraries.of("TRACE", "PROPFIND", "get", "Post", "FOO", "X-GET")));
     }
 
-    private static Gen<String> path(String action) {
-        Gen<String> digits = Gen.strings(Gen.chars('0', '9'), 1, 9);
-        return frequency(
-                weighted(10, just("/" + action)),
-                weighted(3, Gen.of("/v2.31/", "/v999.0/", "/v2.32/", "/v3/", "/v1.0/", "/v2.30/", "/v0.0/")
+    private static Arbitrary<String> path(String action) {
+        Arbitrary<String> digits = Arbitraries.strings().numeric().ofMinLength(1).ofMaxLength(9);
+        return Arbitraries.frequencyOf(
+                Tuple.of(10, Arbitraries.just("/" + action)),
+                Tuple.of(3, Arbitraries.of("/v2.31/", "/v999.0/", "/v2.32/", "/v3/", "/v1.0/", "/v2.30/", "/v0.0/")
                         .map(prefix -> prefix + action)),
-                weighted(1, random -> "/v" + digits.next(random) + "." + digits.next(random) + "/" + action),
-                weighted(1, Gen.of("/vx/", "/v/", "/v2.31.0/", "/v-1/", "/V2.31/", "//", "/v2.31//", "/./",
+                Tuple.of(1, Combinators.combine(digits, digits).as((major, minor) -> "/v" + major + "." + minor + "/" + action)),
+                Tuple.of(1, Arbitraries.of("/vx/", "/v/", "/v2.31.0/", "/v-1/", "/V2.31/", "//", "/v2.31//", "/./",
                         "/v2.31/v2.31/", "/serving/", "/%76%32.31/").map(prefix -> prefix + action)),
-                weighted(1, Gen.of("/", "x", "/extra", "%00", "%FF", "%2F", ";a=b", "/.", "..", "%20", ".json")
+                Tuple.of(1, Arbitraries.of("/", "x", "/extra", "%00", "%FF", "%2F", ";a=b", "/.", "..", "%20", ".json")
                         .map(suffix -> "/" + action + suffix)),
-                weighted(1, Gen.of(action.toUpperCase(), action.replace('.', '_'), action.replace(".", "%2E"),
+                Tuple.of(1, Arbitraries.of(action.toUpperCase(), action.replace('.', '_'), action.replace(".", "%2E"),
                         action + action, "serving." , ".get_endpoints", "serving.get_endpoint", "internal/query/get_endpoints",
                         "internal/query/" + action.substring(action.indexOf('.') + 1), "")
                         .map(name -> "/" + name)),
-                weighted(1, pathSegments().map(segments -> "/" + segments)));
+                Tuple.of(1, pathSegments().map(segments -> "/" + segments)));
     }
 
     /** Random path text, percent-encoded as a client would send it (with a few raw invalid escapes). */
-    private static Gen<String> pathSegments() {
-        return frequency(
-                weighted(3, anyText(0, 40).map(FuzzRequests::encodePath)),
-                weighted(1, Gen.of("%FF", "%C3%28", "%ED%A0%80", "%E2%82", "%00", "a%2Fb", "%25", "%C0%AF")));
+    private static Arbitrary<String> pathSegments() {
+        return Arbitraries.frequencyOf(
+                Tuple.of(3, anyText(0, 40).map(FuzzRequests::encodePath)),
+                Tuple.of(1, Arbitraries.of("%FF", "%C3%28", "%ED%A0%80", "%E2%82", "%00", "a%2Fb", "%25", "%C0%AF")));
     }
 
-    private static Gen<String> query(String action) {
-        Gen<String> name = frequency(weighted(3, Gen.of(FIELDS)), weighted(1, anyText(0, 12)));
-        Gen<String> value = queryValue();
-        Gen<String> params = ((Gen<String>) random -> encodeQuery(name.next(random)) + "=" + value.next(random))
-                .list(1, 6)
+    private static Arbitrary<String> query(String action) {
+        Arbitrary<String> name = Arbitraries.frequencyOf(Tuple.of(3, Arbitraries.of(FIELDS)), Tuple.of(1, anyText(0, 12)));
+        Arbitrary<String> params = Combinators.combine(name, queryValue())
+                .as((field, value) -> encodeQuery(field) + "=" + value)
+                .list().ofMinSize(1).ofMaxSize(6)
                 .map(list -> "?" + String.join("&", list));
-        return frequency(
-                weighted(6, just("")),
-                weighted(2, params),
-                weighted(1, validQuery(action)),
-                weighted(1, Gen.of("?", "?&&", "?=", "?a", "?a=%FF", "?endpoint_url=%ED%A0%80", "?%FF=1",
+        return Arbitraries.frequencyOf(
+                Tuple.of(6, Arbitraries.just("")),
+                Tuple.of(2, params),
+                Tuple.of(1, validQuery(action)),
+                Tuple.of(1, Arbitraries.of("?", "?&&", "?=", "?a", "?a=%FF", "?endpoint_url=%ED%A0%80", "?%FF=1",
                         "?from_date=1e999", "?interval=-1", "?instance_charts=maybe", "?a=1&a=2&a=3",
                         "?endpoint_url=%C3", "?tags=a&tags=b", "?container_id=" + "x".repeat(5000))));
     }
 
-    private static Gen<String> queryValue() {
-        return frequency(
-                weighted(3, anyText(0, 30).map(FuzzRequests::encodeQuery)),
-                weighted(1, Gen.longs().map(String::valueOf)),
-                weighted(1, Gen.of("true", "false", "1e400", "-0", "0x10", "NaN", "Infinity", "%FF", "%ED%A0%80",
+    private static Arbitrary<String> queryValue() {
+        return Arbitraries.frequencyOf(
+                Tuple.of(3, anyText(0, 30).map(FuzzRequests::encodeQuery)),
+                Tuple.of(1, anyLong().map(String::valueOf)),
+                Tuple.of(1, Arbitraries.of("true", "false", "1e400", "-0", "0x10", "NaN", "Infinity", "%FF", "%ED%A0%80",
                         "", "%00", "9999999999999999999999999999999")));
     }
 
-    private static Gen<String> validQuery(String action) {
-        return Gen.longs(0, 4_000_000).map(offset -> switch (action) {
+    private static Arbitrary<String> validQuery(String action) {
+        return Arbitraries.longs().between(0, 4_000_000).map(offset -> switch (action) {
             case "serving.get_endpoint_details" -> "?endpoint_url=" + encodeQuery("/fuzz/" + offset);
             case "serving.get_endpoint_metrics_history" -> "?endpoint_url=%2Ffuzz&from_date=" + (T0_SEC - offset)
                     + "&to_date=" + (T0_SEC + 60) + "&interval=" + (1 + offset % 5000) + "&metric_type=cpu_util"
@@ -180,183 +183,166 @@ final class FuzzRequests {
 
     // ---- headers ----
 
-    private static Gen<String> authorization(Keys keys) {
-        Gen<String> printable = Gen.strings(Gen.chars('!', '~'), 0, 60);
-        return frequency(
-                weighted(12, just(keys.basic())),
-                weighted(4, just(keys.bearer())),
-                weighted(1, just(keys.otherBasic())),
-                weighted(2, just((String) null)),
-                weighted(1, printable),
-                weighted(1, printable.map(text -> "Basic " + text)),
-                weighted(1, anyText(0, 30).map(text -> "Basic " + Base64.getEncoder().encodeToString(
+    private static Arbitrary<String> authorization(Keys keys) {
+        Arbitrary<String> printable = Arbitraries.strings().withCharRange('!', '~').ofMaxLength(60);
+        return Arbitraries.frequencyOf(
+                Tuple.of(12, Arbitraries.just(keys.basic())),
+                Tuple.of(4, Arbitraries.just(keys.bearer())),
+                Tuple.of(1, Arbitraries.just(keys.otherBasic())),
+                Tuple.of(2, Arbitraries.just((String) null)),
+                Tuple.of(1, printable),
+                Tuple.of(1, printable.map(text -> "Basic " + text)),
+                Tuple.of(1, anyText(0, 30).map(text -> "Basic " + Base64.getEncoder().encodeToString(
                         text.getBytes(StandardCharsets.UTF_8)))),
-                weighted(1, Gen.bytes(40).map(bytes -> "Basic " + Base64.getEncoder().encodeToString(bytes))),
-                weighted(1, printable.map(text -> "Bearer " + text)),
-                weighted(1, Gen.of("Basic", "Bearer", "Basic ", "Bearer  ", "basic " + keys.basic().substring(6),
+                Tuple.of(1, randomBytes(40).map(bytes -> "Basic " + Base64.getEncoder().encodeToString(bytes))),
+                Tuple.of(1, printable.map(text -> "Bearer " + text)),
+                Tuple.of(1, Arbitraries.of("Basic", "Bearer", "Basic ", "Bearer  ", "basic " + keys.basic().substring(6),
                         "BEARER " + keys.bearer().substring(7), keys.bearer() + "x", keys.bearer().substring(0, 40),
                         "Digest abc", "Basic Og==", "Basic OmE=", "Basic YTo=", "Basic ====", keys.basic() + "=")));
     }
 
-    private static Gen<String> contentType() {
-        return frequency(
-                weighted(4, just((String) null)),
-                weighted(6, just("application/json")),
-                weighted(2, Gen.of("text/plain", "application/x-www-form-urlencoded", "multipart/form-data",
+    private static Arbitrary<String> contentType() {
+        return Arbitraries.frequencyOf(
+                Tuple.of(4, Arbitraries.just((String) null)),
+                Tuple.of(6, Arbitraries.just("application/json")),
+                Tuple.of(2, Arbitraries.of("text/plain", "application/x-www-form-urlencoded", "multipart/form-data",
                         "multipart/form-data; boundary=xyz", "application/octet-stream", "application/json; charset=latin1",
                         "application/json; charset=utf-16", "application/json; charset=nonsense", "*/*", "", ";",
                         "text/html; charset=utf-8", "application/xml")),
-                weighted(1, Gen.strings(Gen.chars(' ', '~'), 0, 40)));
+                Tuple.of(1, Arbitraries.strings().withCharRange(' ', '~').ofMaxLength(40)));
     }
 
     // ---- bodies ----
 
-    private static Gen<byte[]> body(String action) {
-        return frequency(
-                weighted(3, just((byte[]) null)),
-                weighted(1, Gen.of(new byte[0], bytes(" "), bytes("\r\n\t "), bytes("{}"), bytes("null"),
+    private static Arbitrary<byte[]> body(String action) {
+        return Arbitraries.frequencyOf(
+                Tuple.of(3, Arbitraries.just((byte[]) null)),
+                Tuple.of(1, Arbitraries.of(new byte[0], bytes(" "), bytes("\r\n\t "), bytes("{}"), bytes("null"),
                         bytes("[]"), bytes("\"\""), bytes("{\"a\":1}{}"), bytes("{} x"), bytes("{\"a\":1,\"a\":2}"),
                         bytes("\uFEFF{}"), bytes("{\"container_id\":\"a\",\"container_id\":\"b\"}"))),
-                weighted(4, validRequest(action).map(FuzzRequests::write)),
-                weighted(12, mutatedRequest(action).map(FuzzRequests::write)),
-                weighted(2, jsonValue(3).map(FuzzRequests::write)),
-                weighted(1, Gen.bytes(200)),
-                weighted(2, invalidUtf8(action)),
-                weighted(1, Gen.ints(1, 3000).map(FuzzRequests::deeplyNested)),
-                weighted(1, truncated(action)),
-                weighted(1, Gen.ints(1, 1 << 21).map(n ->
+                Tuple.of(4, validRequest(action).map(FuzzRequests::write)),
+                Tuple.of(12, mutatedRequest(action).map(FuzzRequests::write)),
+                Tuple.of(2, jsonValue(3).map(FuzzRequests::write)),
+                Tuple.of(1, randomBytes(200)),
+                Tuple.of(2, invalidUtf8(action)),
+                Tuple.of(1, Arbitraries.integers().between(1, 3000).map(FuzzRequests::deeplyNested)),
+                Tuple.of(1, truncated(action)),
+                Tuple.of(1, Arbitraries.integers().between(1, 1 << 21).map(n ->
                         bytes("{\"container_id\": \"big\", \"endpoint_name\": \"" + "e".repeat(n) + "\"}"))));
     }
 
     /** A request the action accepts (given credentials), with random but in-range values. */
-    static Gen<ObjectNode> validRequest(String action) {
+    static Arbitrary<ObjectNode> validRequest(String action) {
         return switch (action) {
-            case "serving.register_container" -> modelReport(false).map(node -> {
-                node.put("timeout", 600);
-                return node;
-            });
-            case "serving.container_status_report" -> random -> {
-                ObjectNode node = modelReport(true).next(random);
-                node.setAll(load().next(random));
-                return node;
-            };
+            case "serving.register_container" -> modelReport(false).map(node -> node.put("timeout", 600));
+            case "serving.container_status_report" -> Combinators.combine(modelReport(true), load())
+                    .as((node, load) -> {
+                        ObjectNode report = node.deepCopy();
+                        report.setAll(load);
+                        return report;
+                    });
             case "serving.unregister_container" -> id().map(id -> NODES.objectNode().put("container_id", id));
             case "serving.get_endpoint_details" -> url().map(url -> NODES.objectNode().put("endpoint_url", url));
-            case "serving.get_endpoint_metrics_history" -> random -> {
-                String url = url().next(random);
-                long back = Gen.longs(1, 30 * 86_400L).next(random);
-                long interval = Gen.longs(1, 100_000).next(random);
-                String metric = Gen.of("requests", "requests_min", "latency_ms", "cpu_count", "gpu_count", "cpu_util",
-                        "gpu_util", "ram_total", "ram_used", "ram_free", "gpu_ram_total", "gpu_ram_used",
-                        "gpu_ram_free", "network_rx", "network_tx").next(random);
-                boolean charts = Gen.booleans().next(random);
-                return NODES.objectNode().put("endpoint_url", url)
-                        .put("from_date", T0_SEC - back).put("to_date", T0_SEC + 60).put("interval", interval)
-                        .put("metric_type", metric).put("instance_charts", charts);
-            };
-            case LOGIN -> Gen.longs(1, 365 * 86_400L).orNull(0.5)
+            case "serving.get_endpoint_metrics_history" -> Combinators.combine(
+                            url(),
+                            Arbitraries.longs().between(1, 30 * 86_400L),
+                            Arbitraries.longs().between(1, 100_000),
+                            Arbitraries.of("requests", "requests_min", "latency_ms", "cpu_count", "gpu_count", "cpu_util",
+                                    "gpu_util", "ram_total", "ram_used", "ram_free", "gpu_ram_total", "gpu_ram_used",
+                                    "gpu_ram_free", "network_rx", "network_tx"),
+                            booleans())
+                    .as((url, back, interval, metric, charts) -> NODES.objectNode().put("endpoint_url", url)
+                            .put("from_date", T0_SEC - back).put("to_date", T0_SEC + 60).put("interval", interval)
+                            .put("metric_type", metric).put("instance_charts", charts));
+            case LOGIN -> Arbitraries.longs().between(1, 365 * 86_400L).injectNull(0.5)
                     .map(seconds -> seconds == null ? NODES.objectNode() : NODES.objectNode().put("expiration_sec", seconds));
-            default -> random -> NODES.objectNode();
+            default -> Arbitraries.create(NODES::objectNode);
         };
     }
 
-    private static Gen<ObjectNode> modelReport(boolean urlRequired) {
-        Gen<String> optionalText = anyText(0, 20).orNull(0.3);
-        return random -> {
-            String id = id().next(random);
-            String endpoint = anyText(1, 20).next(random);
-            String url = (urlRequired ? url() : url().orNull(0.3)).next(random);
-            String model = anyText(1, 20).next(random);
-            String source = optionalText.next(random);
-            String version = optionalText.next(random);
-            Long inputSize = Gen.longs(0, 1L << 40).orNull(0.5).next(random);
-            List<String> tags = anyText(0, 10).list(0, 3).orNull(0.5).next(random);
-            ObjectNode node = NODES.objectNode().put("container_id", id).put("endpoint_name", endpoint)
-                    .put("model_name", model);
-            if (url != null) {
-                node.put("endpoint_url", url);
-            }
-            node.put("model_source", source).put("model_version", version);
-            if (inputSize != null) {
-                node.put("input_size", inputSize);
-            }
-            if (tags != null) {
-                ArrayNode array = node.putArray("tags");
-                tags.forEach(array::add);
-            }
-            return node;
-        };
+    private static Arbitrary<ObjectNode> modelReport(boolean urlRequired) {
+        Arbitrary<String> optionalText = anyText(0, 20).injectNull(0.3);
+        return Combinators.combine(
+                        id(),
+                        anyText(1, 20),
+                        urlRequired ? url() : url().injectNull(0.3),
+                        anyText(1, 20),
+                        optionalText,
+                        optionalText,
+                        Arbitraries.longs().between(0, 1L << 40).injectNull(0.5),
+                        anyText(0, 10).list().ofMaxSize(3).injectNull(0.5))
+                .as((id, endpoint, url, model, source, version, inputSize, tags) -> {
+                    ObjectNode node = NODES.objectNode().put("container_id", id).put("endpoint_name", endpoint)
+                            .put("model_name", model);
+                    if (url != null) {
+                        node.put("endpoint_url", url);
+                    }
+                    node.put("model_source", source).put("model_version", version);
+                    if (inputSize != null) {
+                        node.put("input_size", inputSize);
+                    }
+                    if (tags != null) {
+                        ArrayNode array = node.putArray("tags");
+                        tags.forEach(array::add);
+                    }
+                    return node;
+                });
     }
 
-    private static Gen<ObjectNode> load() {
-        Gen<Double> figure = Gen.doubles(0, 1e6);
-        Gen<List<Double>> usage = Gen.doubles(0, 100).list(0, 8);
-        return random -> {
-            long uptime = Gen.longs(0, 1L << 40).next(random);
-            long requests = Gen.longs(0, 1L << 40).next(random);
-            double perMinute = figure.next(random);
-            double latency = figure.next(random);
-            List<Double> cpu = usage.next(random);
-            List<Double> gpu = usage.next(random);
-            double used = figure.next(random);
-            double free = figure.next(random);
-            ObjectNode node = NODES.objectNode().put("uptime_sec", uptime).put("requests_num", requests)
-                    .put("requests_min", perMinute).put("latency_ms", latency);
-            ObjectNode stats = node.putObject("machine_stats");
-            cpu.forEach(stats.putArray("cpu_usage")::add);
-            gpu.forEach(stats.putArray("gpu_usage")::add);
-            stats.put("memory_used", used).put("memory_free", free);
-            return node;
-        };
+    private static Arbitrary<ObjectNode> load() {
+        Arbitrary<Double> figure = doubles(0, 1e6);
+        Arbitrary<List<Double>> usage = doubles(0, 100).list().ofMaxSize(8);
+        Arbitrary<Long> counter = Arbitraries.longs().between(0, 1L << 40);
+        return Combinators.combine(counter, counter, figure, figure, usage, usage, figure, figure)
+                .as((uptime, requests, perMinute, latency, cpu, gpu, used, free) -> {
+                    ObjectNode node = NODES.objectNode().put("uptime_sec", uptime).put("requests_num", requests)
+                            .put("requests_min", perMinute).put("latency_ms", latency);
+                    ObjectNode stats = node.putObject("machine_stats");
+                    cpu.forEach(stats.putArray("cpu_usage")::add);
+                    gpu.forEach(stats.putArray("gpu_usage")::add);
+                    stats.put("memory_used", used).put("memory_free", free);
+                    return node;
+                });
     }
 
-    private static Gen<String> id() {
-        return frequency(weighted(3, Gen.of("c1", "c2", "c3", "a", "ab", "a\"", "a\\")),
-                weighted(2, anyText(1, 24)));
+    private static Arbitrary<String> id() {
+        return Arbitraries.frequencyOf(Tuple.of(3, Arbitraries.of("c1", "c2", "c3", "a", "ab", "a\"", "a\\")),
+                Tuple.of(2, anyText(1, 24)));
     }
 
-    private static Gen<String> url() {
-        return frequency(weighted(3, Gen.of("/fuzz", "/fuzz/", "/fuzz/a", "/f", "https://x/y")),
-                weighted(2, anyText(0, 24)));
+    private static Arbitrary<String> url() {
+        return Arbitraries.frequencyOf(Tuple.of(3, Arbitraries.of("/fuzz", "/fuzz/", "/fuzz/a", "/f", "https://x/y")),
+                Tuple.of(2, anyText(0, 24)));
     }
 
     /** A valid request with one to three things wrong (or merely unusual) about it. */
-    private static Gen<ObjectNode> mutatedRequest(String action) {
-        return random -> {
-            ObjectNode node = validRequest(action).next(random);
-            mutation().list(1, 3).next(random).forEach(mutation -> mutation.apply(node));
-            return node;
-        };
+    private static Arbitrary<ObjectNode> mutatedRequest(String action) {
+        return Combinators.combine(validRequest(action), mutation().list().ofMinSize(1).ofMaxSize(3))
+                .as((node, mutations) -> {
+                    ObjectNode mutated = node.deepCopy();
+                    mutations.forEach(mutation -> mutation.apply(mutated));
+                    return mutated;
+                });
     }
 
     private interface Mutation {
         void apply(ObjectNode node);
     }
 
-    private static Gen<Mutation> mutation() {
-        Gen<String> field = frequency(weighted(4, Gen.of(FIELDS)), weighted(1, anyText(0, 12)));
-        Gen<String> machineField = Gen.of(MACHINE_FIELDS);
-        return frequency(
-                weighted(2, field.map(name -> (Mutation) node -> node.remove(name))),
-                weighted(4, random -> {
-                    String name = field.next(random);
-                    JsonNode value = oddValue().next(random);
-                    return (Mutation) node -> node.set(name, value);
-                }),
-                weighted(2, random -> {
-                    String name = machineField.next(random);
-                    JsonNode value = oddValue().next(random);
-                    return (Mutation) node -> {
-                        JsonNode stats = node.get("machine_stats");
-                        (stats instanceof ObjectNode object ? object : node.putObject("machine_stats")).set(name, value);
-                    };
-                }),
-                weighted(1, random -> {
-                    String name = field.next(random);
-                    int count = Gen.ints(0, 1100).next(random);
-                    return (Mutation) node -> node.set(name, list(count));
-                }),
-                weighted(1, Gen.ints(0, 80).map(count -> (Mutation) node -> {
+    private static Arbitrary<Mutation> mutation() {
+        Arbitrary<String> field = Arbitraries.frequencyOf(Tuple.of(4, Arbitraries.of(FIELDS)), Tuple.of(1, anyText(0, 12)));
+        Arbitrary<String> machineField = Arbitraries.of(MACHINE_FIELDS);
+        Arbitrary<JsonNode> oddValue = oddValue();
+        return Arbitraries.frequencyOf(
+                Tuple.of(2, field.map(name -> (Mutation) node -> node.remove(name))),
+                Tuple.of(4, Combinators.combine(field, oddValue).as((name, value) -> (Mutation) node -> node.set(name, value))),
+                Tuple.of(2, Combinators.combine(machineField, oddValue).as((name, value) -> (Mutation) node -> {
+                    JsonNode stats = node.get("machine_stats");
+                    (stats instanceof ObjectNode object ? object : node.putObject("machine_stats")).set(name, value);
+                })),
+                Tuple.of(1, Combinators.combine(field, Arbitraries.integers().between(0, 1100))
+                        .as((name, count) -> (Mutation) node -> node.set(name, list(count)))),
+                Tuple.of(1, Arbitraries.integers().between(0, 80).map(count -> (Mutation) node -> {
                     ArrayNode reference = node.putArray("reference");
                     for (int i = 0; i < count; i++) {
                         reference.addObject().put("type", i % 7 == 0 ? "planet" : "url").put("value", "v" + i);
@@ -365,10 +351,10 @@ final class FuzzRequests {
     }
 
     /** Values of every JSON type, with the awkward ones often: extremes, lone surrogates, huge strings. */
-    private static Gen<JsonNode> oddValue() {
-        return frequency(
-                weighted(3, jsonValue(2)),
-                weighted(2, Gen.<JsonNode>of(NODES.nullNode(), NODES.booleanNode(true), NODES.numberNode(-1),
+    private static Arbitrary<JsonNode> oddValue() {
+        return Arbitraries.frequencyOf(
+                Tuple.of(3, jsonValue(2)),
+                Tuple.of(2, Arbitraries.<JsonNode>of(NODES.nullNode(), NODES.booleanNode(true), NODES.numberNode(-1),
                         NODES.numberNode(0), NODES.numberNode(0.5), NODES.numberNode(-0.0), NODES.numberNode(1e308),
                         NODES.numberNode(-1e308), NODES.numberNode(Long.MAX_VALUE), NODES.numberNode(Long.MIN_VALUE),
                         NODES.numberNode(1e15), NODES.numberNode(1e15 + 1), NODES.numberNode(4.9e-324),
@@ -379,61 +365,54 @@ final class FuzzRequests {
                         NODES.textNode("\uDC00x"), NODES.textNode("a\u0000b"), NODES.textNode("\uFFFF"),
                         NODES.textNode("\uD83D\uDE00"), NODES.arrayNode(), NODES.objectNode(),
                         NODES.arrayNode().add(NODES.nullNode()), NODES.arrayNode().add("x").add(1))),
-                weighted(1, Gen.ints(1000, 60_000).map(n -> NODES.textNode("\u00e9".repeat(n)))),
-                weighted(1, Gen.ints(1000, 20_000).map(n -> NODES.textNode("\u0001".repeat(n)))));
+                Tuple.of(1, Arbitraries.integers().between(1000, 60_000).map(n -> NODES.textNode("\u00e9".repeat(n)))),
+                Tuple.of(1, Arbitraries.integers().between(1000, 20_000).map(n -> NODES.textNode("\u0001".repeat(n)))));
     }
 
-    private static Gen<JsonNode> jsonValue(int depth) {
-        Gen<JsonNode> leaf = frequency(
-                weighted(1, just(NODES.nullNode())),
-                weighted(1, Gen.booleans().map(NODES::booleanNode)),
-                weighted(2, Gen.longs().map(NODES::numberNode)),
-                weighted(2, Gen.doubles().map(NODES::numberNode)),
-                weighted(3, anyText(0, 30).map(NODES::textNode)));
+    /** JSON of up to {@code depth} levels of arrays and objects (of up to 4 members) over any leaf. */
+    private static Arbitrary<JsonNode> jsonValue(int depth) {
+        Arbitrary<JsonNode> leaf = Arbitraries.frequencyOf(
+                Tuple.of(1, Arbitraries.just(NODES.nullNode())),
+                Tuple.of(1, booleans().map(NODES::booleanNode)),
+                Tuple.of(2, anyLong().map(NODES::numberNode)),
+                Tuple.of(2, anyDouble().map(NODES::numberNode)),
+                Tuple.of(3, anyText(0, 30).map(NODES::textNode)));
         if (depth == 0) {
             return leaf;
         }
-        Gen<JsonNode> inner = random -> jsonValue(depth - 1).next(random);
-        Gen<JsonNode> array = inner.list(0, 4).map(items -> {
+        Arbitrary<JsonNode> inner = jsonValue(depth - 1);
+        Arbitrary<JsonNode> array = inner.list().ofMaxSize(4).map(items -> {
             ArrayNode node = NODES.arrayNode();
             items.forEach(node::add);
             return node;
         });
-        Gen<String> name = frequency(weighted(1, Gen.of(FIELDS)), weighted(1, anyText(0, 10)));
-        Gen<JsonNode> object = ((Gen<Map.Entry<String, JsonNode>>) random -> Map.entry(name.next(random), inner.next(random)))
-                .list(0, 4).map(entries -> {
-                    ObjectNode node = NODES.objectNode();
-                    entries.forEach(entry -> node.set(entry.getKey(), entry.getValue()));
-                    return node;
-                });
-        return frequency(weighted(4, leaf), weighted(1, array), weighted(2, object));
+        Arbitrary<String> name = Arbitraries.frequencyOf(Tuple.of(1, Arbitraries.of(FIELDS)), Tuple.of(1, anyText(0, 10)));
+        Arbitrary<JsonNode> object = Combinators.combine(name, inner).as(Map::entry).list().ofMaxSize(4).map(entries -> {
+            ObjectNode node = NODES.objectNode();
+            entries.forEach(entry -> node.set(entry.getKey(), entry.getValue()));
+            return node;
+        });
+        return Arbitraries.frequencyOf(Tuple.of(4, leaf), Tuple.of(1, array), Tuple.of(2, object));
     }
 
     /** A valid request with bytes inside one of its strings that are not UTF-8 (or encode a surrogate). */
-    private static Gen<byte[]> invalidUtf8(String action) {
-        Gen<byte[]> bad = Gen.of("FF", "C0AF", "C328", "ED A080", "EDBFBF", "E282", "F4908080", "80", "FE",
+    private static Arbitrary<byte[]> invalidUtf8(String action) {
+        Arbitrary<byte[]> bad = Arbitraries.of("FF", "C0AF", "C328", "ED A080", "EDBFBF", "E282", "F4908080", "80", "FE",
                 "F8888080 80", "C1BF", "E080 80").map(hex -> HexFormat.of().parseHex(hex.replace(" ", "")));
-        return random -> {
-            ObjectNode node = validRequest(action).next(random);
-            byte[] invalid = bad.next(random);
-            node.put("container_id", "\u0001marker\u0001");
-            node.put("endpoint_url", "\u0001marker\u0001");
-            byte[] json = write(node);
+        return Combinators.combine(validRequest(action), bad).as((node, invalid) -> {
+            ObjectNode marked = node.deepCopy();
+            marked.put("container_id", "\u0001marker\u0001");
+            marked.put("endpoint_url", "\u0001marker\u0001");
+            byte[] json = write(marked);
             byte[] marker = bytes("\\u0001marker\\u0001");
             return replaceFirst(json, marker, invalid);
-        };
+        });
     }
 
-    /** A valid request cut short. */
-    private static Gen<byte[]> truncated(String action) {
-        return random -> {
-            byte[] json = write(validRequest(action).next(random));
-            double fraction = Gen.doubles(0, 1).next(random);
-            int length = Math.max(1, (int) (json.length * fraction)) - 1;
-            byte[] cut = new byte[Math.max(1, length)];
-            System.arraycopy(json, 0, cut, 0, cut.length);
-            return cut;
-        };
+    /** A valid request cut short: its first 1 to length - 2 bytes (1 at least). */
+    private static Arbitrary<byte[]> truncated(String action) {
+        return validRequest(action).map(FuzzRequests::write).flatMap(json ->
+                Arbitraries.integers().between(1, Math.max(1, json.length - 2)).map(length -> Arrays.copyOf(json, length)));
     }
 
     private static byte[] deeplyNested(int depth) {
@@ -450,20 +429,59 @@ final class FuzzRequests {
         return array;
     }
 
-    // ---- text ----
+    // ---- numbers and text ----
+
+    /** Any long: the whole range, small ones, and the extremes. */
+    private static Arbitrary<Long> anyLong() {
+        return Arbitraries.frequencyOf(
+                Tuple.of(3, Arbitraries.longs()),
+                Tuple.of(2, Arbitraries.longs().between(-1000, 1000)),
+                Tuple.of(1, Arbitraries.of(0L, 1L, -1L, Long.MAX_VALUE, Long.MIN_VALUE, Long.MAX_VALUE - 1, Long.MIN_VALUE + 1)));
+    }
+
+    /**
+     * Any finite double, of any magnitude (10^-308 to 10^308) and sign, with the awkward ones often.
+     * (jqwik's own doubles have a fixed number of decimals, so the magnitude is drawn apart.)
+     */
+    private static Arbitrary<Double> anyDouble() {
+        return Arbitraries.frequencyOf(
+                Tuple.of(4, Combinators.combine(doubles(-1, 1), Arbitraries.integers().between(-308, 308))
+                        .as((mantissa, exponent) -> mantissa * Math.pow(10, exponent))),
+                Tuple.of(1, Arbitraries.of(0.0, -0.0, 1.0, -1.0, 0.5, Double.MAX_VALUE, -Double.MAX_VALUE, Double.MIN_VALUE,
+                        Double.MIN_NORMAL, 1e15 + 0.5)));
+    }
+
+    /** {@code min} (included) to {@code max} (excluded), to the full precision of a double. */
+    private static Arbitrary<Double> doubles(double min, double max) {
+        return Arbitraries.doubles().between(min, true, max, false).ofScale(DOUBLE_SCALE);
+    }
+
+    private static Arbitrary<Boolean> booleans() {
+        return Arbitraries.of(true, false);
+    }
+
+    /** Arrays of 0 to {@code maxSize} random bytes. */
+    private static Arbitrary<byte[]> randomBytes(int maxSize) {
+        return Arbitraries.bytes().array(byte[].class).ofMaxSize(maxSize);
+    }
 
     /**
      * Any UTF-16 text: mostly ASCII with JSON's special characters, often other planes' characters,
-     * controls and lone surrogates.
+     * controls and lone surrogates. (Drawn as a list of characters, since jqwik's strings weigh
+     * character ranges by their size, and the surrogates and controls would all but vanish.)
      */
-    static Gen<String> anyText(int minLength, int maxLength) {
-        Gen<Character> chars = frequency(
-                weighted(6, Gen.chars(' ', '~')),
-                weighted(2, Gen.of('"', '\\', '/', ':', ',', '{', '}', '\u0000', '\n', '\u007f', '#')),
-                weighted(1, Gen.chars('\u0000', '\u001f')),
-                weighted(2, Gen.chars('\u0080', '\uffff')),
-                weighted(1, Gen.chars('\ud800', '\udfff')));
-        return Gen.strings(chars, minLength, maxLength);
+    static Arbitrary<String> anyText(int minLength, int maxLength) {
+        Arbitrary<Character> chars = Arbitraries.frequencyOf(
+                Tuple.of(6, Arbitraries.chars().range(' ', '~')),
+                Tuple.of(2, Arbitraries.of('"', '\\', '/', ':', ',', '{', '}', '\u0000', '\n', '\u007f', '#')),
+                Tuple.of(1, Arbitraries.chars().range('\u0000', '\u001f')),
+                Tuple.of(2, Arbitraries.chars().range('\u0080', '\uffff')),
+                Tuple.of(1, Arbitraries.chars().range('\ud800', '\udfff')));
+        return chars.list().ofMinSize(minLength).ofMaxSize(maxLength).map(list -> {
+            StringBuilder text = new StringBuilder(list.size());
+            list.forEach(text::append);
+            return text.toString();
+        });
     }
 
     static byte[] write(JsonNode node) {

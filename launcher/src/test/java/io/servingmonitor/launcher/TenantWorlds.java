@@ -1,7 +1,5 @@
 package io.servingmonitor.launcher;
 
-import static io.servingmonitor.launcher.Gen.frequency;
-import static io.servingmonitor.launcher.Gen.weighted;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -22,6 +20,10 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.Tuple;
 
 /**
  * Random fleets of several companies for the tenant-isolation properties, what each company must
@@ -87,15 +89,15 @@ final class TenantWorlds {
     // ---- generators ----
 
     /** A company id as a credentials file can hold it (see the class comment). */
-    static Gen<String> companyText(int maxLength) {
-        Gen<Integer> codePoints = frequency(
-                weighted(8, Gen.ints('a', 'z')),
-                weighted(3, Gen.of((int) '"', (int) '\\', (int) '{', (int) '}', (int) ',', (int) '#', (int) ' ',
+    static Arbitrary<String> companyText(int maxLength) {
+        Arbitrary<Integer> codePoints = Arbitraries.frequencyOf(
+                Tuple.of(8, Arbitraries.integers().between('a', 'z')),
+                Tuple.of(3, Arbitraries.of((int) '"', (int) '\\', (int) '{', (int) '}', (int) ',', (int) '#', (int) ' ',
                         (int) '/', (int) '.', (int) '\t', 0, 0x7f, (int) '%')),
-                weighted(2, Gen.ints(0x80, 0xd7ff)),
-                weighted(1, Gen.ints(0xe000, 0xfffd)),
-                weighted(1, Gen.ints(0x10000, 0x10ffff)));
-        return codePoints.list(1, maxLength).map(list -> {
+                Tuple.of(2, Arbitraries.integers().between(0x80, 0xd7ff)),
+                Tuple.of(1, Arbitraries.integers().between(0xe000, 0xfffd)),
+                Tuple.of(1, Arbitraries.integers().between(0x10000, 0x10ffff)));
+        return codePoints.list().ofMinSize(1).ofMaxSize(maxLength).map(list -> {
             StringBuilder text = new StringBuilder();
             list.forEach(text::appendCodePoint);
             return text.toString();
@@ -109,44 +111,46 @@ final class TenantWorlds {
     }
 
     /** 2 to 5 distinct companies, in families of prefixes of each other. */
-    static Gen<List<String>> companies() {
-        Gen<String> suffix = frequency(weighted(3, Gen.of(SUFFIXES)), weighted(1, companyText(4)));
-        Gen<Map.Entry<Integer, String>> pick = random -> Map.entry(Gen.ints(0, 2).next(random), suffix.next(random));
-        return random -> {
-            List<String> bases = companyText(6).list(1, 3).next(random);
-            List<Map.Entry<Integer, String>> picks = pick.list(2, 5).next(random);
-            Set<String> companies = new LinkedHashSet<>();
-            for (Map.Entry<Integer, String> chosen : picks) {
-                companies.add(fileSafe(bases.get(chosen.getKey() % bases.size()) + chosen.getValue()));
-            }
-            for (Iterator<String> it = bases.iterator(); companies.size() < 2 && it.hasNext(); ) {
-                companies.add(fileSafe(it.next() + "b"));
-            }
-            if (companies.size() < 2) {
-                companies.add(companies.iterator().next() + "b");
-            }
-            return List.copyOf(companies);
-        };
+    static Arbitrary<List<String>> companies() {
+        Arbitrary<String> suffix = Arbitraries.frequencyOf(Tuple.of(3, Arbitraries.of(SUFFIXES)), Tuple.of(1, companyText(4)));
+        Arbitrary<Map.Entry<Integer, String>> pick = Combinators.combine(Arbitraries.integers().between(0, 2), suffix)
+                .as(Map::entry);
+        return Combinators.combine(companyText(6).list().ofMinSize(1).ofMaxSize(3), pick.list().ofMinSize(2).ofMaxSize(5))
+                .as(TenantWorlds::companies);
     }
 
-    static Gen<String> containerId() {
-        return frequency(weighted(3, Gen.of(SHARED_IDS)), weighted(2, FuzzRequests.anyText(1, 10)));
+    /** The companies of {@code picks}: each a base (its index modulo the bases) and a suffix; two at least. */
+    private static List<String> companies(List<String> bases, List<Map.Entry<Integer, String>> picks) {
+        Set<String> companies = new LinkedHashSet<>();
+        for (Map.Entry<Integer, String> chosen : picks) {
+            companies.add(fileSafe(bases.get(chosen.getKey() % bases.size()) + chosen.getValue()));
+        }
+        for (Iterator<String> it = bases.iterator(); companies.size() < 2 && it.hasNext(); ) {
+            companies.add(fileSafe(it.next() + "b"));
+        }
+        if (companies.size() < 2) {
+            companies.add(companies.iterator().next() + "b");
+        }
+        return List.copyOf(companies);
     }
 
-    static Gen<String> url() {
-        return frequency(weighted(3, Gen.of(SHARED_URLS)), weighted(2, FuzzRequests.anyText(1, 12)));
+    static Arbitrary<String> containerId() {
+        return Arbitraries.frequencyOf(Tuple.of(3, Arbitraries.of(SHARED_IDS)), Tuple.of(2, FuzzRequests.anyText(1, 10)));
+    }
+
+    static Arbitrary<String> url() {
+        return Arbitraries.frequencyOf(Tuple.of(3, Arbitraries.of(SHARED_URLS)), Tuple.of(2, FuzzRequests.anyText(1, 12)));
     }
 
     /** 1 to 4 containers with distinct ids, about a quarter of them loading. */
-    static Gen<List<Container>> containers() {
-        Gen<String> url = url().orNull(0.25);
-        return ((Gen<Container>) random -> new Container(containerId().next(random), url.next(random)))
-                .uniqueList(1, 4, Container::id);
+    static Arbitrary<List<Container>> containers() {
+        return Combinators.combine(containerId(), url().injectNull(0.25)).as(Container::new)
+                .list().ofMinSize(1).ofMaxSize(4).uniqueElements(Container::id);
     }
 
     /** A world of the given companies (e.g. a fixed set whose keys a running service knows). */
-    static Gen<World> worlds(List<String> companies) {
-        return containers().list(companies.size(), companies.size()).map(fleets -> {
+    static Arbitrary<World> worlds(List<String> companies) {
+        return containers().list().ofSize(companies.size()).map(fleets -> {
             List<Tenant> tenants = new ArrayList<>();
             for (int i = 0; i < companies.size(); i++) {
                 tenants.add(new Tenant(companies.get(i), fleets.get(i)));
@@ -155,7 +159,7 @@ final class TenantWorlds {
         });
     }
 
-    static Gen<World> worlds() {
+    static Arbitrary<World> worlds() {
         return companies().flatMap(TenantWorlds::worlds);
     }
 

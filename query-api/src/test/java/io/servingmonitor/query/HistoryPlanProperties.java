@@ -6,57 +6,106 @@ import io.servingmonitor.processor.MetricResolution;
 import io.servingmonitor.topics.MetricType;
 import java.time.Duration;
 import java.util.List;
-import java.util.SplittableRandom;
-import org.junit.jupiter.api.Test;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.GenerationMode;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.constraints.LongRange;
 
 /**
  * The rules of {@link HistoryPlan#of} for any request within the API's bounds: properties checked
- * over the bounds' edges and thousands of requests drawn from a fixed seed (so a failure repeats).
+ * over every combination of the bounds' edges and over thousands of requests drawn from fixed seeds
+ * (so a failure repeats; jqwik shrinks it to a smaller failing request).
  */
 class HistoryPlanProperties {
-
-    private static final int SAMPLES = 3_000;
-    private static final long SEED = 20261201L;
 
     private static final MetricResolution FINE = new MetricResolution(Duration.ofSeconds(10), Duration.ofDays(2));
     private static final MetricResolution MINUTE = new MetricResolution(Duration.ofMinutes(1), Duration.ofDays(7));
     private static final MetricResolution COARSE = new MetricResolution(Duration.ofMinutes(5), Duration.ofDays(90));
     private static final long NOW_MS = 1_800_000_000_000L;
     private static final long MAX_MS = MetricsHistoryRequest.MAX_DATE_MS;
+    private static final long TEN_DAYS_MS = 10L * 86_400_000;
 
-    /** Any range and interval within the bounds, edges included: planned without overflow, every rule holds. */
-    @Test
-    void anyBoundedRequestIsPlannedByTheRules() {
-        long[] edgeFroms = {0, 1, NOW_MS, MAX_MS - 1};
-        long[] edgeIntervals = {1, 40, 41, 300, MetricsHistoryRequest.MAX_INTERVAL_SEC};
-        for (long from : edgeFroms) {
-            for (long interval : edgeIntervals) {
-                for (long to : new long[] {from + 1, Math.min(MAX_MS, from + 86_400_000), MAX_MS}) {
-                    checkRules(request(from, to, interval), List.of(FINE, COARSE), config(10_000), NOW_MS);
-                    checkRules(request(from, to, interval), List.of(FINE, COARSE), config(1), NOW_MS);
-                }
-            }
-        }
-        SplittableRandom random = new SplittableRandom(SEED);
-        for (int i = 0; i < SAMPLES; i++) {
-            long from = random.nextLong(0, MAX_MS);
-            long to = from + 1 + random.nextLong(MAX_MS - from);
-            long interval = random.nextLong(1, MetricsHistoryRequest.MAX_INTERVAL_SEC + 1);
-            checkRules(request(from, to, interval), List.of(FINE, COARSE), config(random.nextInt(1, 20_001)), NOW_MS);
-        }
+    /** Ranges and intervals at the bounds' edges, each with the largest and the smallest bucket limit: every rule holds. */
+    @Property(generation = GenerationMode.EXHAUSTIVE)
+    void boundedRequestsAtTheEdgesArePlannedByTheRules(@ForAll("edgeRequests") MetricsHistoryRequest request,
+                                                       @ForAll("edgeBucketLimits") int maxBuckets) {
+        checkRules(request, List.of(FINE, COARSE), config(maxBuckets), NOW_MS);
+    }
+
+    /** Any range and interval within the bounds: planned without overflow, every rule holds. */
+    @Property(seed = "20261201", tries = 4_000)
+    void anyBoundedRequestIsPlannedByTheRules(@ForAll("boundedRequests") MetricsHistoryRequest request,
+                                              @ForAll @IntRange(min = 1, max = 20_000) int maxBuckets) {
+        checkRules(request, List.of(FINE, COARSE), config(maxBuckets), NOW_MS);
     }
 
     /** Recent ranges of up to a few days at short intervals, where every resolution may serve: the same rules. */
-    @Test
-    void recentRequestsArePlannedByTheRules() {
-        SplittableRandom random = new SplittableRandom(SEED + 1);
-        for (int i = 0; i < SAMPLES; i++) {
-            long from = NOW_MS - random.nextLong(0, 10L * 86_400_000);
-            long to = from + random.nextLong(1, 10L * 86_400_000);
-            long interval = random.nextBoolean() ? random.nextLong(1, 100_000) : 60L * random.nextLong(1, 1_000);
-            checkRules(request(from, to, interval), List.of(FINE, MINUTE, COARSE),
-                    config(random.nextInt(1, 20_001)), NOW_MS);
+    @Property(seed = "20261202", tries = 4_000)
+    void recentRequestsArePlannedByTheRules(@ForAll @LongRange(min = 0, max = TEN_DAYS_MS - 1) long back,
+                                            @ForAll @LongRange(min = 1, max = TEN_DAYS_MS - 1) long length,
+                                            @ForAll("recentIntervals") long interval,
+                                            @ForAll @IntRange(min = 1, max = 20_000) int maxBuckets) {
+        long from = NOW_MS - back;
+        checkRules(request(from, from + length, interval), List.of(FINE, MINUTE, COARSE), config(maxBuckets), NOW_MS);
+    }
+
+    /**
+     * With an hour rollup beside the report resolutions: a plan reads the rollup only when the
+     * report resolutions covering the range need more than {@code maxWindowsPerQuery} windows for
+     * it; every other plan is the plan made without the rollup (so recent charts keep reading the
+     * windows that hold the last reports).
+     */
+    @Property(seed = "20261208", tries = 4_000)
+    void aRollupIsReadOnlyWhereTheReportResolutionsCannotServe(@ForAll("boundedRequests") MetricsHistoryRequest request,
+                                                                @ForAll @IntRange(min = 1, max = 20_000) int maxBuckets) {
+        MetricResolution hour = new MetricResolution(Duration.ofHours(1), Duration.ofDays(400));
+        List<MetricResolution> reports = List.of(FINE, COARSE);
+        QueryConfig config = config(maxBuckets);
+        HistoryPlan withRollup = HistoryPlan.of(request, List.of(FINE, COARSE, hour), List.of(hour), config, NOW_MS);
+        long rangeMs = request.toMs() - request.fromMs();
+        boolean reportsCanServe = reports.stream()
+                .anyMatch(r -> NOW_MS - r.retention().toMillis() <= request.fromMs()
+                        && rangeMs / r.window().toMillis() <= config.maxWindowsPerQuery());
+        if (reportsCanServe) {
+            assertThat(withRollup).as("%s", request).isEqualTo(HistoryPlan.of(request, reports, config, NOW_MS));
+        } else {
+            assertThat(withRollup.resolution()).as("%s", request).isEqualTo(hour);
         }
+    }
+
+    /** From the first, a recent and the last instant; to just after, a day after (within the bounds) and the last instant. */
+    @Provide
+    Arbitrary<MetricsHistoryRequest> edgeRequests() {
+        Arbitrary<Long> intervals = Arbitraries.of(1L, 40L, 41L, 300L, MetricsHistoryRequest.MAX_INTERVAL_SEC);
+        return Arbitraries.of(0L, 1L, NOW_MS, MAX_MS - 1).flatMap(from -> Combinators.combine(
+                        Arbitraries.of(from + 1, Math.min(MAX_MS, from + 86_400_000), MAX_MS), intervals)
+                .as((to, interval) -> request(from, to, interval)));
+    }
+
+    @Provide
+    Arbitrary<Integer> edgeBucketLimits() {
+        return Arbitraries.of(10_000, 1);
+    }
+
+    /** From any instant before the last, to any later one up to the last, at any interval up to the largest. */
+    @Provide
+    Arbitrary<MetricsHistoryRequest> boundedRequests() {
+        Arbitrary<Long> intervals = Arbitraries.longs().between(1, MetricsHistoryRequest.MAX_INTERVAL_SEC);
+        return Arbitraries.longs().between(0, MAX_MS - 1).flatMap(from -> Combinators.combine(
+                        Arbitraries.longs().between(from + 1, MAX_MS), intervals)
+                .as((to, interval) -> request(from, to, interval)));
+    }
+
+    /** Half any number of seconds below 100,000, half whole minutes below 1,000. */
+    @Provide
+    Arbitrary<Long> recentIntervals() {
+        return Arbitraries.oneOf(Arbitraries.longs().between(1, 99_999),
+                Arbitraries.longs().between(1, 999).map(minutes -> 60 * minutes));
     }
 
     private static MetricsHistoryRequest request(long fromMs, long toMs, long intervalSec) {
