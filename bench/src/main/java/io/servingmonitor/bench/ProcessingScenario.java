@@ -30,8 +30,9 @@ public final class ProcessingScenario {
     private static final int ADVERTISED_PORT = 1;
     /**
      * Event time covered by one fleet's reports. A drain reads the source partitions unevenly, so
-     * the event time it sees jumps between them: a wider span would push reports past the
-     * topology's window grace (30 s), and skipped reports would flatter the rate.
+     * the event time it sees jumps between them: a wider span could push reports past the
+     * topology's window grace (5 min by default; 30 s in earlier builds, for which this span was
+     * chosen), and skipped reports would flatter the rate.
      */
     private static final long EVENT_TIME_SPAN_MS = 20_000;
 
@@ -52,7 +53,7 @@ public final class ProcessingScenario {
         List<Figure> figures = new ArrayList<>();
         Double mainRate = null;
         for (FleetShape fleet : context.sizes().processingFleets()) {
-            List<Figure> fleetFigures = runFleet(fleet, mainRate);
+            List<Figure> fleetFigures = runFleet(fleet, mainRate, mainRate == null);
             if (mainRate == null) {
                 mainRate = fleetFigures.get(0).value().median();
             }
@@ -61,7 +62,12 @@ public final class ProcessingScenario {
         return figures;
     }
 
-    private List<Figure> runFleet(FleetShape fleet, Double mainRate) throws InterruptedException {
+    /**
+     * @param warmUp whether to drain the fleet once with both apps, unmeasured, before the measured
+     *               runs: the first drains of a fresh JVM run cold (JIT, class loading, the broker's
+     *               first transactions) and made the first fleet of a {@code --runs 1} run its slowest
+     */
+    private List<Figure> runFleet(FleetShape fleet, Double mainRate, boolean warmUp) throws InterruptedException {
         long events = context.sizes().processingEvents();
         StatusReports reports = new StatusReports(fleet);
         Map<TopicPartition, Long> from = context.offsets().eventsEnd();
@@ -75,6 +81,12 @@ public final class ProcessingScenario {
         context.log("processing: written at %.0f records/s", written.perSecond());
         Map<TopicPartition, Long> to = context.offsets().eventsEnd();
 
+        if (warmUp) {
+            Drain warmTopology = drainTopology(from, to);
+            Drain warmTrivial = drainTrivial(from, to);
+            context.log("processing %s warm-up (not measured): topology %.0f/s, trivial app %.0f/s",
+                    fleet.describe(), warmTopology.perSecond(), warmTrivial.perSecond());
+        }
         List<Double> topology = new ArrayList<>();
         List<Double> trivial = new ArrayList<>();
         List<Double> consumer = new ArrayList<>();
