@@ -158,7 +158,8 @@ public record LauncherOptions(
             option("--standby-replicas", "N", READS, "Kafka Streams standby replicas (default 0)"),
             option("--metric-resolutions", "LIST", READS, "WINDOW:RETENTION,... (default 10s:2d,5m:90d)"),
             option("--metric-rollups", "LIST", READS, "WINDOW:RETENTION,... built from the closed windows of the coarsest",
-                    "resolution, for long charts; none for no rollup (default 1h:90d)"),
+                    "resolution, for long charts; none for no rollup (default 1h:90d where 1 h is a larger multiple of",
+                    "that window, else none)"),
             option("--min-chart-interval", "DUR", READS, "smallest chart interval (default 40s)"),
             option("--body-limit", "BYTES", ALL, "largest request body (default 1048576)"),
             option("--token-secret", "SECRET", ALL, "JWT secret shared by all nodes, 32+ characters (standalone default: one",
@@ -307,7 +308,7 @@ public record LauncherOptions(
         int replication = 1;
         int standby = 0;
         List<MetricResolution> resolutions = ProcessorConfig.defaults().resolutions();
-        List<MetricResolution> rollups = ProcessorConfig.defaults().rollups();
+        List<MetricResolution> rollups = null;
         Duration minChart = Duration.ofSeconds(40);
         long bodyLimit = 1024 * 1024;
         String secret = null;
@@ -411,10 +412,18 @@ public record LauncherOptions(
                     + " false needs the registry, which the query nodes hold: give --query-nodes HOST:PORT,... (or "
                     + environmentVariable("--query-nodes") + ")");
         }
-        try {
-            new ProcessorConfig(resolutions, EXPIRY_SCAN_INTERVAL, Duration.ZERO, Duration.ZERO, rollups);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("--metric-rollups: " + e.getMessage());
+        if (rollups == null) {
+            // Not asked for: the default rollup where it can be built from these resolutions, else none.
+            List<MetricResolution> finestFirst = resolutions;
+            rollups = ProcessorConfig.defaults().rollups().stream()
+                    .filter(rollup -> ProcessorConfig.fitsAsRollup(rollup, finestFirst)).toList();
+        }
+        for (MetricResolution rollup : rollups) {
+            if (!ProcessorConfig.fitsAsRollup(rollup, resolutions)) {
+                throw new IllegalArgumentException("--metric-rollups: " + rollup.windowSeconds() + "s is not a larger multiple"
+                        + " of the coarsest --metric-resolutions window (" + resolutions.get(resolutions.size() - 1).windowSeconds()
+                        + "s)");
+            }
         }
         Duration finestRetention = resolutions.get(0).retention();
         if (metricGrace.isNegative() || metricGrace.compareTo(finestRetention) > 0) {

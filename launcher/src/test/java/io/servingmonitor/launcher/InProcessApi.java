@@ -75,7 +75,7 @@ final class InProcessApi implements AutoCloseable {
         });
         publisher = new FixturePublisher(topology, storeThread);
         ServingQueries queries = new ServingQueries(new FixtureLookup(topology), ProcessorConfig.defaults().resolutions(),
-                QueryConfig.defaults(), clock);
+                ProcessorConfig.defaults().rollups(), QueryConfig.defaults(), clock);
         List<ActionDefinition> actions = new ArrayList<>(new IngestActions(publisher, clock).definitions());
         actions.addAll(new QueryActions(queries, new StoreReads(storeThread, Duration.ofSeconds(5))).definitions());
         http = ServingHttp.create(config, Authenticator.create(credentials, config, clock), actions, javalin -> { }, clock)

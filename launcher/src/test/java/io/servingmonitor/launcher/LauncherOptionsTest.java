@@ -312,6 +312,16 @@ class LauncherOptionsTest {
                 .isEqualTo(parse().processorConfig().resolutions());
     }
 
+    @Test
+    void resolutionsTheDefaultRollupCannotBeBuiltFromStartWithoutARollup() {
+        assertThat(parse("--metric-resolutions", "10s:2d,1h:400d").processorConfig().rollups()).isEmpty();
+        assertThat(parse("--metric-resolutions", "10s:2d,7m:90d").processorConfig().rollups()).isEmpty();
+        assertThat(parse("--metric-resolutions", "10s:2d,15m:90d").processorConfig().rollups())
+                .containsExactly(ProcessorConfig.DEFAULT_ROLLUP);
+        assertThatThrownBy(() -> parse("--metric-resolutions", "10s:2d,7m:90d", "--metric-rollups", "1h:90d"))
+                .hasMessageStartingWith("--metric-rollups: ");
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"7m:9d", "5m:9d", "1h", "1h:30m", ""})
     void badMetricRollupsAreRejectedNamingTheFlag(String rollups) {

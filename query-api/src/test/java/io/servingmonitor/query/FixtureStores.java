@@ -21,7 +21,7 @@ record FixtureStores(TopologyFixture fixture) implements StoreLookup {
     /** The local reads over {@code fixture}'s stores at the default resolutions and limits, "now" from {@code clock}. */
     static ServingQueries queries(TopologyFixture fixture, Clock clock) {
         return new ServingQueries(new FixtureStores(fixture), ProcessorConfig.defaults().resolutions(),
-                QueryConfig.defaults(), clock);
+                ProcessorConfig.defaults().rollups(), QueryConfig.defaults(), clock);
     }
 
     @Override

@@ -118,7 +118,7 @@ class QueryRouterTest {
         StandbyLagBound bound = new StandbyLagBound(StandbyLagBound.DEFAULT_MAX_LAG, copies::lags, Duration.ZERO,
                 System::nanoTime);
         ServingQueries lagBounded = new ServingQueries(new LagBoundedStoreLookup(copies, bound),
-                ProcessorConfig.defaults().resolutions(), QueryConfig.defaults(), clock);
+                ProcessorConfig.defaults().resolutions(), ProcessorConfig.defaults().rollups(), QueryConfig.defaults(), clock);
         router = new QueryRouter(lagBounded, new StoreReads(executor, deadline), locator, peers, staleReads);
     }
 
@@ -219,9 +219,10 @@ class QueryRouterTest {
         await(router.metricsHistory(Events.COMPANY, shortRange));
         await(router.metricsHistory(Events.COMPANY, longAgo));
 
+        // 30 days are 8,640 five-minute windows a container, past the 5,000 a query reads: the hour rollup.
         assertThat(locator.keysLocated).containsExactly(
                 "endpoint-metrics-10s " + new EndpointKey(Events.COMPANY, URL_A),
-                "endpoint-metrics-300s " + new EndpointKey(Events.COMPANY, URL_A));
+                "endpoint-metrics-3600s " + new EndpointKey(Events.COMPANY, URL_A));
     }
 
     @Test

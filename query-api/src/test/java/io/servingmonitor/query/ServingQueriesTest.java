@@ -12,12 +12,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.servingmonitor.api.ApiException;
 import io.servingmonitor.processor.Events;
+import io.servingmonitor.processor.ProcessorConfig;
 import io.servingmonitor.processor.TopologyFixture;
 import io.servingmonitor.topics.EndpointStats;
 import io.servingmonitor.topics.LoadReport;
 import io.servingmonitor.topics.MachineStats;
 import io.servingmonitor.topics.MetricType;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -200,5 +202,31 @@ class ServingQueriesTest {
         assertThat(response.total().values()).containsExactly(15.0, 30.0, 0.0);
         assertThat(response.instances().get("c1").values()).containsExactly(15.0, 0.0, 0.0);
         assertThat(response.instances().get("c2").values()).containsExactly(0.0, 30.0, 0.0);
+    }
+
+    /**
+     * load(uptime, requests, ...): c1 reports 100 then 160 requests, c2 40, all in the first hour;
+     * a report on another url at 1 h 12 min moves event time past every first-hour window's end
+     * plus the grace, so they are closed and merged into the hour rollup.
+     */
+    @Test
+    void aNinetyDayChartReadFromTheHourRollupEqualsTheOneReadFromTheFiveMinuteWindows() {
+        topology.send(
+                report("c1", URL_A, at(10), load(10, 100, 1, 10)),
+                report("c1", URL_A, at(700), load(20, 160, 1, 20)),
+                report("c2", URL_A, at(1300), load(30, 40, 1, 30)),
+                report("c3", URL_B, at(4320), load(1, 1, 1, 1)));
+        clock.set(at(4400));
+        MetricsHistoryRequest request = new MetricsHistoryRequest(URL_A,
+                clock.millis() - Duration.ofDays(89).toMillis(), clock.millis(), 3600, MetricType.REQUESTS, true);
+        ServingQueries withoutRollups = new ServingQueries(new FixtureStores(topology),
+                ProcessorConfig.defaults().resolutions(), QueryConfig.defaults(), clock);
+
+        assertThat(queries.plan(request, clock.millis()).resolution()).isEqualTo(ProcessorConfig.DEFAULT_ROLLUP);
+        assertThat(withoutRollups.plan(request, clock.millis()).resolution().windowSeconds()).isEqualTo(300);
+        MetricsHistoryResponse fromRollup = queries.metricsHistory(Events.COMPANY, request);
+        assertThat(fromRollup.total().dates()).containsExactly(Events.ms(Events.T0));
+        assertThat(fromRollup.total().values()).containsExactly(200.0);
+        assertThat(fromRollup).isEqualTo(withoutRollups.metricsHistory(Events.COMPANY, request));
     }
 }

@@ -54,14 +54,22 @@ public record ProcessorConfig(List<MetricResolution> resolutions, Duration expir
         }
         resolutions = finestFirst(resolutions);
         rollups = rollups.isEmpty() ? List.of() : finestFirst(rollups);
-        MetricResolution coarsest = resolutions.get(resolutions.size() - 1);
         for (MetricResolution rollup : rollups) {
-            if (rollup.window().compareTo(coarsest.window()) <= 0
-                    || rollup.window().toMillis() % coarsest.window().toMillis() != 0) {
+            if (!fitsAsRollup(rollup, resolutions)) {
+                MetricResolution coarsest = resolutions.get(resolutions.size() - 1);
                 throw new IllegalArgumentException("a rollup window must be a multiple of the coarsest resolution's window "
                         + coarsest.windowSeconds() + "s and larger, not " + rollup.windowSeconds() + "s");
             }
         }
+    }
+
+    /**
+     * Whether {@code rollup} can be built from the closed windows of the coarsest of
+     * {@code resolutions} (finest first): its window is a larger multiple of that one's.
+     */
+    public static boolean fitsAsRollup(MetricResolution rollup, List<MetricResolution> resolutions) {
+        Duration coarsest = resolutions.get(resolutions.size() - 1).window();
+        return rollup.window().compareTo(coarsest) > 0 && rollup.window().toMillis() % coarsest.toMillis() == 0;
     }
 
     /** Every stored resolution, the reports' and the rollups', finest first: what charts may read. */
