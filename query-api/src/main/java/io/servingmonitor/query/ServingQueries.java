@@ -2,6 +2,7 @@ package io.servingmonitor.query;
 
 import io.servingmonitor.api.ApiException;
 import io.servingmonitor.processor.MetricResolution;
+import io.servingmonitor.processor.ProcessorConfig;
 import io.servingmonitor.processor.endpoints.EndpointMember;
 import io.servingmonitor.processor.endpoints.EndpointSummary;
 import io.servingmonitor.processor.registry.LoadingEntry;
@@ -42,8 +43,11 @@ public final class ServingQueries {
             .comparingLong(EndpointMember::lastActivityMs).thenComparing(EndpointMember::containerId);
 
     private final StoreLookup stores;
+    /** Of the reports, finest first. */
     private final List<MetricResolution> resolutions;
     private final List<MetricResolution> rollups;
+    /** Both, finest first: what a chart may read. */
+    private final List<MetricResolution> stored;
     private final QueryConfig config;
     private final Clock clock;
 
@@ -62,11 +66,11 @@ public final class ServingQueries {
     public ServingQueries(StoreLookup stores, List<MetricResolution> resolutions, List<MetricResolution> rollups,
                           QueryConfig config, Clock clock) {
         this.stores = stores;
+        this.resolutions = List.copyOf(resolutions);
+        this.rollups = List.copyOf(rollups);
         List<MetricResolution> all = new ArrayList<>(resolutions);
         all.addAll(rollups);
-        all.sort(Comparator.comparing(MetricResolution::window));
-        this.resolutions = List.copyOf(all);
-        this.rollups = List.copyOf(rollups);
+        this.stored = ProcessorConfig.finestFirst(all);
         this.config = config;
         this.clock = clock;
     }
@@ -82,8 +86,7 @@ public final class ServingQueries {
      * fails with an {@code InvalidStateStoreException}.
      */
     public ServingQueries onPartition(int partition, boolean includeStandby) {
-        return new ServingQueries(stores.partition(partition, includeStandby),
-                resolutions.stream().filter(r -> !rollups.contains(r)).toList(), rollups, config, clock);
+        return new ServingQueries(stores.partition(partition, includeStandby), resolutions, rollups, config, clock);
     }
 
     /** {@code get_endpoints}: one row per url among the company's live containers. */
@@ -280,7 +283,7 @@ public final class ServingQueries {
 
     /** How {@code request} is answered at {@code now}: in particular which resolution's store is read. */
     public HistoryPlan plan(MetricsHistoryRequest request, long now) {
-        return HistoryPlan.of(request, resolutions, rollups, config, now);
+        return HistoryPlan.of(request, stored, rollups, config, now);
     }
 
     private static LoadingInstance loadingInstance(String containerId, LoadingEntry c, long now) {

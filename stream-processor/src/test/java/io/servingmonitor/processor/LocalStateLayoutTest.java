@@ -7,6 +7,8 @@ import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class LocalStateLayoutTest {
 
@@ -15,20 +17,14 @@ class LocalStateLayoutTest {
 
     private final AtomicInteger cleanUps = new AtomicInteger();
 
-    @Test
-    void taskStateWithoutAMarkerIsRemovedAndTheCurrentLayoutRecorded() throws Exception {
+    /** Task state without a marker (written before markers existed) or with another layout's. */
+    @ParameterizedTest
+    @ValueSource(strings = {"", "1"})
+    void taskStateOfAnotherOrNoLayoutIsRemovedAndTheCurrentLayoutRecorded(String marker) throws Exception {
         Files.createDirectories(dir.resolve("app/1_3/rocksdb"));
-
-        assertThat(LocalStateLayout.prepare(dir.resolve("app"), 2, cleanUps::incrementAndGet)).isTrue();
-
-        assertThat(cleanUps).hasValue(1);
-        assertThat(Files.readString(dir.resolve("app").resolve(LocalStateLayout.MARKER)).trim()).isEqualTo("2");
-    }
-
-    @Test
-    void taskStateOfAnotherLayoutIsRemoved() throws Exception {
-        Files.createDirectories(dir.resolve("app/0_0"));
-        Files.writeString(dir.resolve("app").resolve(LocalStateLayout.MARKER), "1\n");
+        if (!marker.isEmpty()) {
+            Files.writeString(dir.resolve("app").resolve(LocalStateLayout.MARKER), marker + "\n");
+        }
 
         assertThat(LocalStateLayout.prepare(dir.resolve("app"), 2, cleanUps::incrementAndGet)).isTrue();
 
