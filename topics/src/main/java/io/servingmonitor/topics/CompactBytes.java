@@ -113,31 +113,58 @@ public final class CompactBytes {
         }
     }
 
-    /** Reads one value written by a {@link Writer}; a value cut short is a {@link SerializationException}. */
+    /**
+     * Reads one value written by a {@link Writer}; a value cut short is a {@link SerializationException}.
+     * Reading allocates nothing but the values read (no boxing, no message until one is thrown):
+     * every store read and every record of the topology goes through here.
+     */
     public static final class Reader {
 
         private final ByteBuffer in;
         private final String what;
+        private final String topic;
 
         public Reader(byte[] data, String what) {
+            this(data, what, null);
+        }
+
+        /** A reader of {@code what} read from {@code topic} (named in errors only; may be null). */
+        public Reader(byte[] data, String what, String topic) {
             this.in = ByteBuffer.wrap(data);
             this.what = what;
+            this.topic = topic;
         }
 
         public int getByte() {
-            return guard(() -> (int) in.get());
+            try {
+                return in.get();
+            } catch (BufferUnderflowException e) {
+                throw cutShort(e);
+            }
         }
 
         public int getInt() {
-            return guard(in::getInt);
+            try {
+                return in.getInt();
+            } catch (BufferUnderflowException e) {
+                throw cutShort(e);
+            }
         }
 
         public long getLong() {
-            return guard(in::getLong);
+            try {
+                return in.getLong();
+            } catch (BufferUnderflowException e) {
+                throw cutShort(e);
+            }
         }
 
         public double getDouble() {
-            return guard(in::getDouble);
+            try {
+                return in.getDouble();
+            } catch (BufferUnderflowException e) {
+                throw cutShort(e);
+            }
         }
 
         public String getString() {
@@ -149,7 +176,7 @@ public final class CompactBytes {
                 return utf16(-2L - length);
             }
             if (length > in.remaining()) {
-                throw new SerializationException(what + " is cut short");
+                throw cutShort(null);
             }
             String value = new String(in.array(), in.position(), length, StandardCharsets.UTF_8);
             in.position(in.position() + length);
@@ -158,7 +185,7 @@ public final class CompactBytes {
 
         private String utf16(long units) {
             if (2 * units > in.remaining()) {
-                throw new SerializationException(what + " is cut short");
+                throw cutShort(null);
             }
             char[] chars = new char[(int) units];
             for (int i = 0; i < chars.length; i++) {
@@ -179,7 +206,7 @@ public final class CompactBytes {
         public Reader expectFormat(int expected) {
             int format = getByte();
             if (format != expected) {
-                throw new SerializationException("unknown format " + format + " of " + what);
+                throw new SerializationException("unknown format " + format + " of " + describe());
             }
             return this;
         }
@@ -188,17 +215,17 @@ public final class CompactBytes {
         public int expectFormat(int min, int max) {
             int format = getByte();
             if (format < min || format > max) {
-                throw new SerializationException("unknown format " + format + " of " + what);
+                throw new SerializationException("unknown format " + format + " of " + describe());
             }
             return format;
         }
 
-        private <T> T guard(java.util.function.Supplier<T> read) {
-            try {
-                return read.get();
-            } catch (BufferUnderflowException e) {
-                throw new SerializationException(what + " is cut short", e);
-            }
+        private SerializationException cutShort(BufferUnderflowException cause) {
+            return new SerializationException(describe() + " is cut short", cause);
+        }
+
+        private String describe() {
+            return topic == null ? what : what + " on " + topic;
         }
     }
 }

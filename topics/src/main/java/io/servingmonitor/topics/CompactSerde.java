@@ -33,6 +33,6 @@ public final class CompactSerde<T> extends SelfSerde<T> {
 
     @Override
     public T deserialize(String topic, byte[] data) {
-        return data == null ? null : codec.read(new CompactBytes.Reader(data, what + " on " + topic));
+        return data == null ? null : codec.read(new CompactBytes.Reader(data, what, topic));
     }
 }

@@ -1,6 +1,7 @@
 package io.servingmonitor.topics;
 
 import java.io.IOException;
+import java.util.Arrays;
 import java.util.function.Function;
 import org.apache.kafka.common.errors.SerializationException;
 
@@ -15,6 +16,13 @@ public final class KeySerde<K> extends SelfSerde<K> {
     private final Function<K, byte[]> encoder;
     private final String[] fields;
     private final Function<String[], K> fromFields;
+    /** The last key read and its bytes: a range read of a window store returns one key many times in a row. */
+    private volatile Decoded<K> last;
+    /** The last key written and its bytes: a store's get and then put of one key write that key twice. */
+    private volatile Decoded<K> lastWritten;
+
+    private record Decoded<K>(byte[] bytes, K key) {
+    }
 
     /**
      * @param fields     the key's field names in their encoded order
@@ -29,7 +37,17 @@ public final class KeySerde<K> extends SelfSerde<K> {
 
     @Override
     public byte[] serialize(String topic, K key) {
-        return key == null ? null : encoder.apply(key);
+        if (key == null) {
+            return null;
+        }
+        Decoded<K> previous = lastWritten;
+        if (previous != null && previous.key == key) {
+            // The same key object (keys are immutable): its bytes, which no caller changes.
+            return previous.bytes;
+        }
+        byte[] bytes = encoder.apply(key);
+        lastWritten = new Decoded<>(bytes, key);
+        return bytes;
     }
 
     @Override
@@ -37,9 +55,17 @@ public final class KeySerde<K> extends SelfSerde<K> {
         if (data == null) {
             return null;
         }
+        Decoded<K> previous = last;
+        if (previous != null && Arrays.equals(previous.bytes, data)) {
+            return previous.key;
+        }
         String[] values = KeyJson.decode(data, fields);
         if (values != null) {
-            return fromFields.apply(values);
+            K key = fromFields.apply(values);
+            // Keys are immutable values, so one may be handed out again; the bytes are copied in
+            // case a caller reuses its array.
+            last = new Decoded<>(data.clone(), key);
+            return key;
         }
         try {
             return Json.mapper().readValue(data, type);

@@ -49,4 +49,22 @@ class CompactBytesTest {
         assertThatThrownBy(() -> new CompactBytes.Reader(cut, "test value").getString())
                 .isInstanceOf(SerializationException.class);
     }
+
+    @Test
+    void aValueCutShortOrOfAnUnknownFormatIsAnErrorNamingWhatAndTheTopic() {
+        CompactSerde<ContainerSample> serde = Serdes.containerSample();
+        byte[] bytes = serde.serialize("t", ContainerSample.of(new LoadReport(null, 5L, 2.5, 7L, null)));
+        for (int length = 0; length < bytes.length; length++) {
+            byte[] cut = java.util.Arrays.copyOf(bytes, length);
+            assertThatThrownBy(() -> serde.deserialize("metrics-topic", cut))
+                    .as("cut to %d bytes", length)
+                    .isInstanceOf(SerializationException.class)
+                    .hasMessageContaining("on metrics-topic");
+        }
+        byte[] unknown = bytes.clone();
+        unknown[0] = 9;
+        assertThatThrownBy(() -> serde.deserialize("metrics-topic", unknown))
+                .isInstanceOf(SerializationException.class)
+                .hasMessage("unknown format 9 of a metric sample on metrics-topic");
+    }
 }
