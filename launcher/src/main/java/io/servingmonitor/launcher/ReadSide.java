@@ -4,6 +4,7 @@ import io.javalin.config.JavalinConfig;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.servingmonitor.api.ActionDefinition;
 import io.servingmonitor.dashboard.Dashboard;
+import io.servingmonitor.processor.LocalStateLayout;
 import io.servingmonitor.processor.ProcessorConfig;
 import io.servingmonitor.processor.ServingTopology;
 import io.servingmonitor.processor.SkippedRecords;
@@ -24,6 +25,7 @@ import io.servingmonitor.query.StoreReads;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Properties;
 import java.util.concurrent.ExecutorService;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
@@ -78,8 +80,10 @@ final class ReadSide implements AutoCloseable {
                 .withClientTags(StreamsSettings.locationTags(options.zone().orElse(null), options.region().orElse(null)));
         SkippedRecords skipped = new SkippedRecords();
         metrics.bindSkippedRecords(skipped);
-        streams = new StreamsRunner(ServingTopology.build(processorConfig),
-                streamsSettings.toProperties(skipped, options.sessionTimeout()),
+        Properties streamsProperties = streamsSettings.toProperties(skipped, options.sessionTimeout());
+        // Local state of other store retentions (another --metric-resolutions, say) is rebuilt from the changelogs.
+        streamsProperties.put(LocalStateLayout.CONFIG_KEY, LocalStateLayout.of(processorConfig));
+        streams = new StreamsRunner(ServingTopology.build(processorConfig), streamsProperties,
                 (next, previous) -> {
                     if (next == KafkaStreams.State.RUNNING) {
                         onRunning.run();

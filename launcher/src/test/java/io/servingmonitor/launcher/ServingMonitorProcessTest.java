@@ -45,6 +45,9 @@ class ServingMonitorProcessTest {
     @TempDir
     Path dataDir;
 
+    /** What LocalStateLayout logs when it removes the local state of another layout. */
+    private static final String STATE_REBUILT = "every store is rebuilt from its changelog";
+
     @Test
     void standaloneServesWithGeneratedKeysAndKeepsReadsKeysAndTokenSecretAcrossASigtermStopAndAKill9() throws Exception {
         int port = freePort();
@@ -70,6 +73,8 @@ class ServingMonitorProcessTest {
         assertThat(keyPair(afterSigterm)).as("the same keys after SIGTERM").containsExactly(keys);
         awaitHealthy(basic);
         assertThat(awaitReads(basic, fromSec, toSec, before)).as("the same reads after SIGTERM").isEqualTo(before);
+        assertThat(afterSigterm.lines()).as("the local state was kept, not rebuilt from the changelogs")
+                .noneMatch(line -> line.contains(STATE_REBUILT));
         assertThat(bearer.call("GET", "/serving.get_endpoints", bearerHeader, "{}").status())
                 .as("a token from before SIGTERM is still valid: the same token secret").isEqualTo(200);
         afterSigterm.kill(STOP_TIMEOUT);
@@ -78,6 +83,7 @@ class ServingMonitorProcessTest {
         assertThat(keyPair(afterKill)).as("the same keys after kill -9").containsExactly(keys);
         awaitHealthy(basic);
         assertThat(awaitReads(basic, fromSec, toSec, before)).as("the same reads after kill -9").isEqualTo(before);
+        assertThat(afterKill.lines()).as("the local state was kept after kill -9 too").noneMatch(line -> line.contains(STATE_REBUILT));
         Reply withOldToken = bearer.call("GET", "/serving.get_endpoints", bearerHeader, "{}");
         assertThat(withOldToken.status()).as("a token from before kill -9 is still valid").isEqualTo(200);
         assertThat(withOldToken.data()).isEqualTo(before.get("serving.get_endpoints"));

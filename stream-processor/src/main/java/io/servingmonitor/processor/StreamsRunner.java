@@ -28,6 +28,7 @@ public final class StreamsRunner implements AutoCloseable {
 
     private final KafkaStreams streams;
     private final Path applicationStateDir;
+    private final String stateLayout;
     private final Object stateChanged = new Object();
     private final ThreadFailurePolicy failurePolicy;
     private final RestoreProgress restoreProgress = new RestoreProgress();
@@ -50,6 +51,8 @@ public final class StreamsRunner implements AutoCloseable {
         this.failurePolicy = Objects.requireNonNull(failurePolicy, "failurePolicy");
         this.streams = new KafkaStreams(topology, properties);
         this.applicationStateDir = applicationStateDir(properties);
+        Object layout = properties.get(LocalStateLayout.CONFIG_KEY);
+        this.stateLayout = layout == null ? Integer.toString(LocalStateLayout.CURRENT) : layout.toString();
         streams.setStateListener((next, previous) -> {
             LOG.info("Kafka Streams state {} -> {}", previous, next);
             listener.onChange(next, previous);
@@ -112,10 +115,11 @@ public final class StreamsRunner implements AutoCloseable {
 
     /**
      * Starts the instance, after removing local state written in another store layout
-     * ({@link LocalStateLayout}): those stores are then rebuilt from their changelogs.
+     * ({@link LocalStateLayout}; the properties name the topology's under
+     * {@link LocalStateLayout#CONFIG_KEY}): those stores are then rebuilt from their changelogs.
      */
     public void start() {
-        LocalStateLayout.prepare(applicationStateDir, LocalStateLayout.CURRENT, streams::cleanUp);
+        LocalStateLayout.prepare(applicationStateDir, stateLayout, streams::cleanUp);
         streams.start();
     }
 
