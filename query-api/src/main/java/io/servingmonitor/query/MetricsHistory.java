@@ -1,10 +1,10 @@
 package io.servingmonitor.query;
 
+import io.servingmonitor.topics.ContainerSample;
 import io.servingmonitor.topics.EndpointStats;
 import io.servingmonitor.topics.MetricAccumulator;
 import io.servingmonitor.topics.MetricType;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,63 +24,139 @@ public final class MetricsHistory {
 
     public static MetricsHistoryResponse compute(HistoryPlan plan, MetricsHistoryRequest request,
                                                  List<TimedAggregate> windows) {
-        MetricType type = request.metricType();
-        long intervalMs = plan.computedIntervalMs();
-        List<Long> buckets = plan.buckets();
-        if (buckets.isEmpty()) {
-            return new MetricsHistoryResponse(plan.computedIntervalSec(),
-                    new MetricSeries(type.title(), List.of(), List.of()), Map.of());
-        }
-        long first = buckets.get(0);
-        long last = buckets.get(buckets.size() - 1);
-
-        // container id -> bucket start -> merged accumulator of this metric
-        Map<String, Map<Long, MetricAccumulator>> perContainer = new TreeMap<>();
+        Collector collector = collector(plan, request);
         for (TimedAggregate window : windows) {
-            long bucket = Math.floorDiv(window.windowStartMs(), intervalMs) * intervalMs;
+            window.aggregate().containers().forEach((containerId, sample) -> collector.add(window.windowStartMs(), containerId, sample));
+        }
+        return collector.result();
+    }
+
+    /** A chart made from windows given one at a time, as a store's range read returns them. */
+    public static Collector collector(HistoryPlan plan, MetricsHistoryRequest request) {
+        return new Collector(plan, request);
+    }
+
+    /**
+     * Collects the windows of one chart: per container and bucket the count, sum and max of the
+     * chart's metric, in arrays indexed by bucket (a container's windows merge in the order given,
+     * as {@link MetricAccumulator#merge} would). Not thread-safe.
+     */
+    public static final class Collector {
+
+        private final MetricType type;
+        private final boolean instanceCharts;
+        private final HistoryPlan plan;
+        private final long intervalMs;
+        private final List<Long> buckets;
+        private final long first;
+        private final long last;
+        /** container id -> its figures of this metric per bucket; only containers with a value. */
+        private final Map<String, Series> perContainer = new TreeMap<>();
+        private String lastContainer;
+        private Series lastSeries;
+
+        private Collector(HistoryPlan plan, MetricsHistoryRequest request) {
+            this.type = request.metricType();
+            this.instanceCharts = request.instanceCharts();
+            this.plan = plan;
+            this.intervalMs = plan.computedIntervalMs();
+            this.buckets = plan.buckets();
+            this.first = buckets.isEmpty() ? 0 : buckets.get(0);
+            this.last = buckets.isEmpty() ? -1 : buckets.get(buckets.size() - 1);
+        }
+
+        /** Adds one container's window starting at {@code windowStartMs}. */
+        public void add(long windowStartMs, String containerId, ContainerSample sample) {
+            long bucket = Math.floorDiv(windowStartMs, intervalMs) * intervalMs;
             if (bucket < first || bucket > last) {
-                continue;
+                return;
             }
-            window.aggregate().containers().forEach((containerId, sample) -> {
-                MetricAccumulator acc = sample.metrics().get(type);
-                if (acc != null && acc.count() > 0) {
-                    perContainer.computeIfAbsent(containerId, id -> new HashMap<>())
-                            .merge(bucket, acc, MetricAccumulator::merge);
-                }
-            });
+            MetricAccumulator acc = sample.metrics().get(type);
+            if (acc == null || acc.count() <= 0) {
+                return;
+            }
+            if (!containerId.equals(lastContainer)) {
+                lastSeries = perContainer.computeIfAbsent(containerId, id -> new Series(buckets.size()));
+                lastContainer = containerId;
+            }
+            lastSeries.add((int) ((bucket - first) / intervalMs), acc);
         }
 
-        List<Long> dates = type == MetricType.REQUESTS
-                ? buckets.stream().filter(b -> perContainer.values().stream().anyMatch(m -> m.containsKey(b))).toList()
-                : buckets;
-
-        List<Double> totals = new ArrayList<>(dates.size());
-        for (Long bucket : dates) {
-            double sum = 0;
-            int n = 0;
-            for (Map<Long, MetricAccumulator> series : perContainer.values()) {
-                MetricAccumulator acc = series.get(bucket);
-                if (acc != null) {
-                    sum += acc.sample(type);
-                    n++;
+        /** The chart of the windows added. */
+        public MetricsHistoryResponse result() {
+            if (buckets.isEmpty()) {
+                return new MetricsHistoryResponse(plan.computedIntervalSec(),
+                        new MetricSeries(type.title(), List.of(), List.of()), Map.of());
+            }
+            List<Integer> indexes = new ArrayList<>(buckets.size());
+            for (int i = 0; i < buckets.size(); i++) {
+                int index = i;
+                if (type != MetricType.REQUESTS || perContainer.values().stream().anyMatch(series -> series.has(index))) {
+                    indexes.add(i);
                 }
             }
-            double value = n == 0 ? 0 : type.combine() == MetricType.Combine.SUM ? sum : sum / n;
-            totals.add(EndpointStats.round2(value));
+            List<Long> dates = indexes.size() == buckets.size() ? buckets : indexes.stream().map(buckets::get).toList();
+
+            List<Double> totals = new ArrayList<>(indexes.size());
+            for (int i : indexes) {
+                double sum = 0;
+                int n = 0;
+                for (Series series : perContainer.values()) {
+                    if (series.has(i)) {
+                        sum += series.sample(i, type);
+                        n++;
+                    }
+                }
+                double value = n == 0 ? 0 : type.combine() == MetricType.Combine.SUM ? sum : sum / n;
+                totals.add(EndpointStats.round2(value));
+            }
+
+            Map<String, MetricSeries> instances = new LinkedHashMap<>();
+            if (instanceCharts) {
+                perContainer.forEach((containerId, series) -> {
+                    List<Double> values = new ArrayList<>(indexes.size());
+                    for (int i : indexes) {
+                        values.add(series.has(i) ? EndpointStats.round2(series.sample(i, type)) : 0);
+                    }
+                    instances.put(containerId, new MetricSeries(containerId, dates, values));
+                });
+            }
+            return new MetricsHistoryResponse(plan.computedIntervalSec(),
+                    new MetricSeries(type.title(), dates, totals), instances);
+        }
+    }
+
+    /** One container's count, sum and max of one metric per bucket. */
+    private static final class Series {
+
+        private final long[] count;
+        private final double[] sum;
+        private final double[] max;
+
+        Series(int buckets) {
+            count = new long[buckets];
+            sum = new double[buckets];
+            max = new double[buckets];
         }
 
-        Map<String, MetricSeries> instances = new LinkedHashMap<>();
-        if (request.instanceCharts()) {
-            perContainer.forEach((containerId, series) -> {
-                List<Double> values = new ArrayList<>(dates.size());
-                for (Long bucket : dates) {
-                    MetricAccumulator acc = series.get(bucket);
-                    values.add(acc == null ? 0 : EndpointStats.round2(acc.sample(type)));
-                }
-                instances.put(containerId, new MetricSeries(containerId, dates, values));
-            });
+        void add(int bucket, MetricAccumulator acc) {
+            if (count[bucket] == 0) {
+                sum[bucket] = acc.sum();
+                max[bucket] = acc.max();
+            } else {
+                sum[bucket] += acc.sum();
+                max[bucket] = Math.max(max[bucket], acc.max());
+            }
+            count[bucket] += acc.count();
         }
-        return new MetricsHistoryResponse(plan.computedIntervalSec(),
-                new MetricSeries(type.title(), dates, totals), instances);
+
+        boolean has(int bucket) {
+            return count[bucket] > 0;
+        }
+
+        /** As {@link MetricAccumulator#sample}. */
+        double sample(int bucket, MetricType type) {
+            return new MetricAccumulator(count[bucket], sum[bucket], max[bucket]).sample(type);
+        }
     }
 }

@@ -13,7 +13,6 @@ import io.servingmonitor.topics.EndpointContainerKey;
 import io.servingmonitor.topics.EndpointKey;
 import io.servingmonitor.topics.EndpointStats;
 import io.servingmonitor.topics.IsoTime;
-import io.servingmonitor.topics.WindowAggregate;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -249,7 +248,7 @@ public final class ServingQueries {
      */
     public MetricsHistoryResponse metricsHistory(String company, MetricsHistoryRequest request, long now) {
         HistoryPlan plan = plan(request, now);
-        List<TimedAggregate> windows = new ArrayList<>();
+        MetricsHistory.Collector chart = MetricsHistory.collector(plan, request);
         if (plan.fetchToMs() >= plan.fetchFromMs()) {
             EndpointKey endpoint = new EndpointKey(company, request.endpointUrl());
             try (KeyValueIterator<Windowed<EndpointContainerKey>, ContainerSample> it = stores.metrics(plan.resolution()).fetch(
@@ -257,12 +256,11 @@ public final class ServingQueries {
                     Instant.ofEpochMilli(plan.fetchFromMs()), Instant.ofEpochMilli(plan.fetchToMs()))) {
                 while (it.hasNext()) {
                     KeyValue<Windowed<EndpointContainerKey>, ContainerSample> next = it.next();
-                    windows.add(new TimedAggregate(next.key.window().start(),
-                            new WindowAggregate(Map.of(next.key.key().containerId(), next.value))));
+                    chart.add(next.key.window().start(), next.key.key().containerId(), next.value);
                 }
             }
         }
-        return MetricsHistory.compute(plan, request, windows);
+        return chart.result();
     }
 
     /** The live containers of {@code endpoint} at {@code now}, by id. */
