@@ -17,6 +17,12 @@ import org.slf4j.LoggerFactory;
  * whose clock is behind would make its containers look silent. A value that carries no time
  * takes the append time too.
  *
+ * <p>A time ahead of the append time is trusted by at most {@link #MAX_FUTURE} whatever the
+ * allowed skew: every record the topology writes (changelogs, repartition, output topics) carries
+ * the event's time, and Kafka 4 brokers refuse a record stamped more than an hour ahead of their
+ * clock ({@code log.message.timestamp.after.max.ms}); a refused changelog write would fail the
+ * stream thread on every retry of that event.
+ *
  * <p>The clamped time is the record timestamp from here on; the registry keeps and forwards it as
  * the event's time, so the windows a report counts in and the times reads show agree.
  */
@@ -24,13 +30,22 @@ public final class EventTimeExtractor implements TimestampExtractor {
 
     private static final Logger LOG = LoggerFactory.getLogger(EventTimeExtractor.class);
 
+    /**
+     * The farthest ahead of its append time an event's own time is trusted: Kafka's default
+     * {@code log.message.timestamp.after.max.ms} (1 h), less a minute for the time between the
+     * append and the writes that carry it.
+     */
+    public static final Duration MAX_FUTURE = Duration.ofMinutes(59);
+
     private final long maxSkewMs;
+    private final long maxAheadMs;
 
     public EventTimeExtractor(Duration maxClockSkew) {
         if (maxClockSkew.isNegative()) {
             throw new IllegalArgumentException("the clock skew must not be negative: " + maxClockSkew);
         }
         this.maxSkewMs = maxClockSkew.toMillis();
+        this.maxAheadMs = Math.min(maxSkewMs, MAX_FUTURE.toMillis());
     }
 
     @Override
@@ -40,7 +55,8 @@ public final class EventTimeExtractor implements TimestampExtractor {
             return appended;
         }
         long eventTime = event.timestampMs();
-        if (Math.abs(eventTime - appended) <= maxSkewMs || appended < 0) {
+        long ahead = eventTime - appended;
+        if (appended < 0 || ahead >= 0 && ahead <= maxAheadMs || ahead < 0 && -ahead <= maxSkewMs) {
             return eventTime;
         }
         LOG.debug("an event of {}-{} offset {} is stamped {} ms from its append time; the append time is its time",

@@ -176,9 +176,44 @@ class ServingTopologyOnBrokerTest {
         }
     }
 
+    /**
+     * The longest --max-clock-skew (a day) trusts a past time that far, but a future one only up
+     * to an hour: every record the topology writes carries the event's time, and the broker
+     * refuses records stamped more than an hour ahead of its clock. Trusted, this event's
+     * changelog write failed the stream thread on every retry.
+     */
+    @Test
+    void eventStampedHoursAheadIsNotTrustedEvenWithADaysSkewAndProcessingGoesOn() throws Exception {
+        String company = KAFKA.uniqueName("future-co");
+        ContainerKey c1 = new ContainerKey(company, "c1");
+        long before = System.currentTimeMillis();
+        byte[] key = Serdes.containerKey().serialize(Topics.CONTAINER_EVENTS, c1);
+        long reportedAt;
+        try (KafkaProducer<byte[], byte[]> producer = producer()) {
+            producer.send(new ProducerRecord<>(Topics.CONTAINER_EVENTS, 0, key,
+                    event(register(company, "c1", before + Duration.ofHours(4).toMillis())))).get(30, TimeUnit.SECONDS);
+            reportedAt = System.currentTimeMillis() + 1;
+            producer.send(new ProducerRecord<>(Topics.CONTAINER_EVENTS, 0, key, event(report(company, "c1", reportedAt, 9))))
+                    .get(30, TimeUnit.SECONDS);
+        }
+
+        try (StreamsRunner runner = start("future", new SkippedRecords(), ProcessorConfig.defaults().withMaxClockSkew(Duration.ofDays(1)))) {
+            Double requests = eventually(() -> requestsInWindow(runner, company, reportedAt));
+
+            assertThat(requests).as("the report after it counts in its window").isEqualTo(9.0);
+            assertThat(registry(runner).get(c1).lastActivityMs()).isEqualTo(reportedAt);
+            assertThat(runner.state()).isEqualTo(KafkaStreams.State.RUNNING);
+            assertThat(runner.failure()).isEmpty();
+        }
+    }
+
     private StreamsRunner start(String name, SkippedRecords skipped) throws InterruptedException {
+        return start(name, skipped, ProcessorConfig.defaults());
+    }
+
+    private StreamsRunner start(String name, SkippedRecords skipped, ProcessorConfig config) throws InterruptedException {
         StreamsSettings settings = BrokerRuns.settings(KAFKA, KAFKA.uniqueName(name), stateDir);
-        StreamsRunner runner = new StreamsRunner(ServingTopology.build(ProcessorConfig.defaults()), settings.toProperties(skipped));
+        StreamsRunner runner = new StreamsRunner(ServingTopology.build(config), settings.toProperties(skipped));
         runner.start();
         assertThat(runner.awaitRunning(PATIENCE)).isTrue();
         return runner;
