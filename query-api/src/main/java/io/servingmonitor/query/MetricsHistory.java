@@ -22,6 +22,7 @@ public final class MetricsHistory {
     private MetricsHistory() {
     }
 
+    /** The chart of {@code windows}, in any order (the reads use a {@link #collector} as they iterate). */
     public static MetricsHistoryResponse compute(HistoryPlan plan, MetricsHistoryRequest request,
                                                  List<TimedAggregate> windows) {
         Collector collector = collector(plan, request);
@@ -38,8 +39,9 @@ public final class MetricsHistory {
 
     /**
      * Collects the windows of one chart: per container and bucket the count, sum and max of the
-     * chart's metric, in arrays indexed by bucket (a container's windows merge in the order given,
-     * as {@link MetricAccumulator#merge} would). Not thread-safe.
+     * chart's metric, in arrays indexed by bucket over the span the container has values in (a
+     * container's windows merge in the order given, as {@link MetricAccumulator#merge} would).
+     * Not thread-safe.
      */
     public static final class Collector {
 
@@ -76,7 +78,7 @@ public final class MetricsHistory {
                 return;
             }
             if (!containerId.equals(lastContainer)) {
-                lastSeries = perContainer.computeIfAbsent(containerId, id -> new Series(buckets.size()));
+                lastSeries = perContainer.computeIfAbsent(containerId, id -> new Series());
                 lastContainer = containerId;
             }
             lastSeries.add((int) ((bucket - first) / intervalMs), acc);
@@ -126,37 +128,67 @@ public final class MetricsHistory {
         }
     }
 
-    /** One container's count, sum and max of one metric per bucket. */
+    /**
+     * One container's count, sum and max of one metric per bucket, over the span of buckets it
+     * has values in (grown as windows arrive: a container that lived an hour of a 90-day chart
+     * keeps an hour's buckets, not the chart's).
+     */
     private static final class Series {
 
-        private final long[] count;
-        private final double[] sum;
-        private final double[] max;
-
-        Series(int buckets) {
-            count = new long[buckets];
-            sum = new double[buckets];
-            max = new double[buckets];
-        }
+        private int base;
+        private long[] count = new long[0];
+        private double[] sum = new double[0];
+        private double[] max = new double[0];
 
         void add(int bucket, MetricAccumulator acc) {
-            if (count[bucket] == 0) {
-                sum[bucket] = acc.sum();
-                max[bucket] = acc.max();
+            int at = cover(bucket);
+            if (count[at] == 0) {
+                sum[at] = acc.sum();
+                max[at] = acc.max();
             } else {
-                sum[bucket] += acc.sum();
-                max[bucket] = Math.max(max[bucket], acc.max());
+                sum[at] += acc.sum();
+                max[at] = Math.max(max[at], acc.max());
             }
-            count[bucket] += acc.count();
+            count[at] += acc.count();
         }
 
         boolean has(int bucket) {
-            return count[bucket] > 0;
+            int at = bucket - base;
+            return at >= 0 && at < count.length && count[at] > 0;
         }
 
         /** As {@link MetricAccumulator#sample}. */
         double sample(int bucket, MetricType type) {
-            return new MetricAccumulator(count[bucket], sum[bucket], max[bucket]).sample(type);
+            int at = bucket - base;
+            return new MetricAccumulator(count[at], sum[at], max[at]).sample(type);
+        }
+
+        /** The array index of {@code bucket}, after growing the arrays to cover it. */
+        private int cover(int bucket) {
+            if (count.length == 0) {
+                base = bucket;
+                resize(0, 8);
+            } else if (bucket < base) {
+                // Before the span (windows given out of time order): grow at the front.
+                int shift = Math.max(base - bucket, count.length);
+                resize(shift, count.length + shift);
+                base -= shift;
+            } else if (bucket - base >= count.length) {
+                resize(0, Math.max(bucket - base + 1, count.length * 2));
+            }
+            return bucket - base;
+        }
+
+        private void resize(int shift, int length) {
+            long[] c = new long[length];
+            double[] s = new double[length];
+            double[] m = new double[length];
+            System.arraycopy(count, 0, c, shift, count.length);
+            System.arraycopy(sum, 0, s, shift, sum.length);
+            System.arraycopy(max, 0, m, shift, max.length);
+            count = c;
+            sum = s;
+            max = m;
         }
     }
 }

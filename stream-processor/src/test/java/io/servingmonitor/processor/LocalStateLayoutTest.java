@@ -70,7 +70,10 @@ class LocalStateLayoutTest {
                 withResolutions(defaults, List.of(defaults.resolutions().get(0),
                         new MetricResolution(Duration.ofMinutes(5), Duration.ofDays(30)))),
                 defaults.withRollups(List.of(new MetricResolution(Duration.ofHours(1), Duration.ofDays(400)))),
-                defaults.withRollups(List.of()));
+                defaults.withRollups(List.of()),
+                // A grace longer than the 10 s windows' retention lengthens that store's retention.
+                new ProcessorConfig(defaults.resolutions(), defaults.expiryScanInterval(), Duration.ofDays(3),
+                        defaults.maxClockSkew(), defaults.rollups()));
         for (ProcessorConfig other : others) {
             assertThat(LocalStateLayout.of(other)).as("layout of %s", other).isNotEqualTo(layout);
         }

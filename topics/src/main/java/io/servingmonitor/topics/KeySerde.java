@@ -9,6 +9,12 @@ import org.apache.kafka.common.errors.SerializationException;
  * The serde of a key type: written with the frozen {@link KeyJson} encoding and read back by its
  * own decoder, or as plain JSON when another writer made the bytes (any JSON reader understands
  * the encoding). Null stays null.
+ *
+ * <p>One instance serves every thread that reads or writes its store (stream threads and query
+ * threads): it remembers the last key it read and the last bytes it wrote in single volatile
+ * slots holding immutable pairs. The bytes {@link #serialize} returns may be returned again for
+ * the same key object: callers must not change them (Kafka's producer, store layers and RocksDB
+ * only read or copy them).
  */
 public final class KeySerde<K> extends SelfSerde<K> {
 

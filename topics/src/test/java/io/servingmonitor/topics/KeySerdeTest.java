@@ -28,6 +28,16 @@ class KeySerdeTest {
     }
 
     @Test
+    void theSameBytesReadTwiceInARowGiveTheSameKeyObject() {
+        KeySerde<EndpointContainerKey> serde = Serdes.endpointContainerKey();
+        byte[] bytes = new EndpointContainerKey("acme", "/u", "c1").encode();
+        EndpointContainerKey first = serde.deserialize(TOPIC, bytes);
+        assertThat(serde.deserialize(TOPIC, bytes.clone())).isSameAs(first);
+        EndpointContainerKey key = new EndpointContainerKey("acme", "/u", "c2");
+        assertThat(serde.serialize(TOPIC, key)).isSameAs(serde.serialize(TOPIC, key));
+    }
+
+    @Test
     void aCallerChangingItsArrayAfterAReadGetsTheKeyOfTheNewBytes() {
         KeySerde<ContainerKey> serde = Serdes.containerKey();
         byte[] bytes = serde.serialize(TOPIC, new ContainerKey("acme", "c1"));
