@@ -1,7 +1,9 @@
 package io.servingmonitor.processor;
 
 import io.servingmonitor.testkafka.KafkaFixture;
+import io.servingmonitor.topics.ContainerEvent;
 import io.servingmonitor.topics.DeadLetter;
+import io.servingmonitor.topics.Serdes;
 import io.servingmonitor.topics.TopicAdmin;
 import io.servingmonitor.topics.TopicSettings;
 import io.servingmonitor.topics.Topics;
@@ -9,9 +11,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -35,16 +39,34 @@ final class BrokerRuns {
                 64L * 1024 * 1024);
     }
 
+    /** A producer of bytes to the test broker that waits for every in-sync replica ({@code acks=all}). */
+    static KafkaProducer<byte[], byte[]> producer(KafkaFixture kafka) {
+        Map<String, Object> config = new HashMap<>(kafka.clientConfig());
+        config.put(ProducerConfig.ACKS_CONFIG, "all");
+        return new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
     /** Writes the values, with null keys, to partition 0 of {@code topic}, in order. */
     static void write(KafkaFixture kafka, String topic, List<byte[]> values) {
-        Map<String, Object> config = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-                ProducerConfig.ACKS_CONFIG, "all");
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(config, new ByteArraySerializer(),
-                new ByteArraySerializer())) {
+        try (KafkaProducer<byte[], byte[]> producer = producer(kafka)) {
             for (byte[] value : values) {
                 producer.send(new ProducerRecord<>(topic, 0, null, value));
             }
             producer.flush();
+        }
+    }
+
+    /**
+     * Writes the events to partition 0 of {@link Topics#CONTAINER_EVENTS}, keyed and serialized as
+     * the ingest API writes them, each acknowledged before the next is sent.
+     */
+    static void writeEvents(KafkaFixture kafka, ContainerEvent... events) throws Exception {
+        try (KafkaProducer<byte[], byte[]> producer = producer(kafka)) {
+            for (ContainerEvent event : events) {
+                producer.send(new ProducerRecord<>(Topics.CONTAINER_EVENTS, 0,
+                        Serdes.containerKey().serialize(Topics.CONTAINER_EVENTS, event.key()),
+                        Serdes.containerEvent().serialize(Topics.CONTAINER_EVENTS, event))).get(30, TimeUnit.SECONDS);
+            }
         }
     }
 

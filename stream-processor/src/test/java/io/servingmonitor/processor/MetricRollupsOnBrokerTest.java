@@ -5,12 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.servingmonitor.testkafka.KafkaFixture;
 import io.servingmonitor.topics.ContainerEvent;
 import io.servingmonitor.topics.ContainerEventType;
-import io.servingmonitor.topics.ContainerKey;
 import io.servingmonitor.topics.ContainerSample;
 import io.servingmonitor.topics.EndpointContainerKey;
 import io.servingmonitor.topics.LoadReport;
 import io.servingmonitor.topics.ModelInfo;
-import io.servingmonitor.topics.Serdes;
 import io.servingmonitor.topics.TopicAdmin;
 import io.servingmonitor.topics.TopicSettings;
 import io.servingmonitor.topics.Topics;
@@ -25,11 +23,7 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
@@ -97,7 +91,7 @@ class MetricRollupsOnBrokerTest {
         // where this test's events begin.
         startAtTheEnd(applicationId);
         try (StreamsRunner first = start(applicationId, firstStateDir)) {
-            send(report(company, "c1", hour + 1_000, A), report(company, "c2", hour + 3_000, D),
+            BrokerRuns.writeEvents(KAFKA, report(company, "c1", hour + 1_000, A), report(company, "c2", hour + 3_000, D),
                     report(company, "c1", hour + 301_000, B), report(company, "c1", hour + 302_000, C),
                     report(company, "c3", hour + 601_000, A));
             // Stream time at 10 min: the first 5 min window has closed, the second has not.
@@ -107,7 +101,7 @@ class MetricRollupsOnBrokerTest {
 
         // Restarted on the same state: the second window closes and is merged; the first is not merged again.
         try (StreamsRunner restarted = start(applicationId, firstStateDir)) {
-            send(report(company, "c3", hour + 901_000, A));
+            BrokerRuns.writeEvents(KAFKA, report(company, "c3", hour + 901_000, A));
             assertThat(moveUntil(restarted, company, hour + 902_000, c1, hour, abc)).as("c1 after both windows").isEqualTo(abc);
             assertThat(rollup(restarted, c2, hour)).as("c2 merged once").isEqualTo(ContainerSample.of(D));
         }
@@ -115,7 +109,7 @@ class MetricRollupsOnBrokerTest {
         // A new instance restores the rollup from its changelog into an empty state directory, and
         // merges the windows that close next: c3's second one, not c1's or c2's again.
         try (StreamsRunner restored = start(applicationId, emptyStateDir)) {
-            send(report(company, "c3", hour + 1_201_000, A));
+            BrokerRuns.writeEvents(KAFKA, report(company, "c3", hour + 1_201_000, A));
             ContainerSample twice = a.merge(a);
             assertThat(moveUntil(restored, company, hour + 1_502_000, c3, hour, twice))
                     .as("c3's windows at 10 and 15 min, the second merged by the new instance").isEqualTo(twice);
@@ -136,7 +130,7 @@ class MetricRollupsOnBrokerTest {
         long nextMove = 0;
         while (System.nanoTime() < deadline) {
             if (System.nanoTime() >= nextMove) {
-                send(report(company, "c4", moverAtMs, D));
+                BrokerRuns.writeEvents(KAFKA, report(company, "c4", moverAtMs, D));
                 nextMove = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(1_200);
             }
             try {
@@ -183,19 +177,6 @@ class MetricRollupsOnBrokerTest {
                         QueryableStoreTypes.<EndpointContainerKey, ContainerSample>windowStore()));
         try (WindowStoreIterator<ContainerSample> it = store.fetch(key, Instant.ofEpochMilli(hourMs), Instant.ofEpochMilli(hourMs))) {
             return it.hasNext() ? it.next().value : null;
-        }
-    }
-
-    private static void send(ContainerEvent... events) throws Exception {
-        Map<String, Object> config = new HashMap<>(KAFKA.clientConfig());
-        config.put(ProducerConfig.ACKS_CONFIG, "all");
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer())) {
-            for (ContainerEvent event : events) {
-                ContainerKey key = event.key();
-                producer.send(new ProducerRecord<>(Topics.CONTAINER_EVENTS, 0,
-                        Serdes.containerKey().serialize(Topics.CONTAINER_EVENTS, key),
-                        Serdes.containerEvent().serialize(Topics.CONTAINER_EVENTS, event))).get(30, TimeUnit.SECONDS);
-            }
         }
     }
 

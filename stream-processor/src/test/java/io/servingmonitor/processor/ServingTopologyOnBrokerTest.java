@@ -31,9 +31,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
@@ -186,16 +184,9 @@ class ServingTopologyOnBrokerTest {
     void eventStampedHoursAheadIsNotTrustedEvenWithADaysSkewAndProcessingGoesOn() throws Exception {
         String company = KAFKA.uniqueName("future-co");
         ContainerKey c1 = new ContainerKey(company, "c1");
-        long before = System.currentTimeMillis();
-        byte[] key = Serdes.containerKey().serialize(Topics.CONTAINER_EVENTS, c1);
-        long reportedAt;
-        try (KafkaProducer<byte[], byte[]> producer = producer()) {
-            producer.send(new ProducerRecord<>(Topics.CONTAINER_EVENTS, 0, key,
-                    event(register(company, "c1", before + Duration.ofHours(4).toMillis())))).get(30, TimeUnit.SECONDS);
-            reportedAt = System.currentTimeMillis() + 1;
-            producer.send(new ProducerRecord<>(Topics.CONTAINER_EVENTS, 0, key, event(report(company, "c1", reportedAt, 9))))
-                    .get(30, TimeUnit.SECONDS);
-        }
+        BrokerRuns.writeEvents(KAFKA, register(company, "c1", System.currentTimeMillis() + Duration.ofHours(4).toMillis()));
+        long reportedAt = System.currentTimeMillis() + 1;
+        BrokerRuns.writeEvents(KAFKA, report(company, "c1", reportedAt, 9));
 
         try (StreamsRunner runner = start("future", new SkippedRecords(), ProcessorConfig.defaults().withMaxClockSkew(Duration.ofDays(1)))) {
             Double requests = eventually(() -> requestsInWindow(runner, company, reportedAt));
@@ -269,9 +260,7 @@ class ServingTopologyOnBrokerTest {
     }
 
     private static KafkaProducer<byte[], byte[]> producer() {
-        Map<String, Object> config = new HashMap<>(KAFKA.clientConfig());
-        config.put(ProducerConfig.ACKS_CONFIG, "all");
-        return new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer());
+        return BrokerRuns.producer(KAFKA);
     }
 
     private static Raw pair(byte[] key, byte[] value) {
